@@ -1,0 +1,48 @@
+// swift-tools-version: 6.0
+// PyramidKV Fleet: one target per concern (see ../shared/design.md §2).
+import PackageDescription
+
+let package = Package(
+    name: "PyramidKVFleet",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "pyramidkv", targets: ["pyramidkv"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+    ],
+    targets: [
+        // System libraries.
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"])]),
+        // SIMD kernels (AVX2/FMA and AVX-512 variants chosen at run time).
+        .target(name: "CKernels",
+                cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]),
+
+        .target(name: "FleetCore",
+                dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "KVEngine", dependencies: ["COpenBLAS", "CKernels"]),
+        .target(name: "KVEval", dependencies: ["KVEngine"],
+                resources: [.copy("Resources")]),
+        .target(name: "Coordinator", dependencies: [
+            "FleetCore", "KVEval", "CSQLite",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
+        .target(name: "Worker", dependencies: ["FleetCore", "KVEngine", "KVEval"]),
+        .executableTarget(name: "pyramidkv", dependencies: [
+            "KVEngine", "KVEval", "FleetCore", "Coordinator", "Worker",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "KVEngineTests", dependencies: ["KVEngine"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "KVEvalTests", dependencies: ["KVEval", "KVEngine"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "FleetTests", dependencies: ["FleetCore", "Coordinator", "Worker"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

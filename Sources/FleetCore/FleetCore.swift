@@ -1,0 +1,7 @@
+/// FleetCore: the Codable wire types shared by the coordinator, workers and the CLI.
+/// No I/O lives here (design §2).
+public enum FleetCore {
+    /// Bumped whenever the engine's numerics or a policy's selection can change outputs;
+    /// it is part of every job key, so old results never mix with new ones.
+    public static let engineVersion = "0.1.0"
+}

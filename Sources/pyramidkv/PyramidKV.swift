@@ -1,0 +1,14 @@
+import ArgumentParser
+
+@main
+struct PyramidKV: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pyramidkv",
+        abstract: "Measure how well KV-cache compression keeps a model's long-context ability.",
+        subcommands: [
+            // Engine
+            // Eval
+            // Fleet
+        ]
+    )
+}
