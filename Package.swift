@@ -40,9 +40,6 @@ let package = Package(
 
         .testTarget(name: "KVEngineTests", dependencies: ["KVEngine"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "KVEvalTests", dependencies: ["KVEval", "KVEngine"],
-                    resources: [.copy("Fixtures")]),
-        .testTarget(name: "FleetTests", dependencies: ["FleetCore", "Coordinator", "Worker"]),
     ],
     swiftLanguageModes: [.v6]
 )
