@@ -8,6 +8,7 @@ struct PyramidKV: AsyncParsableCommand {
         subcommands: [
             // Engine
             // Eval
+            ScoreCommand.self,
             // Fleet
         ]
     )
