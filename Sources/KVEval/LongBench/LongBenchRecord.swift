@@ -25,6 +25,19 @@ public struct LongBenchRecord: Sendable, Equatable, Codable {
         self.dataset = dataset; self.language = language; self.allClasses = allClasses; self.id = id
     }
 
+    /// Writes `all_classes` as null when absent, as the official files do.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(input, forKey: .input)
+        try c.encode(context, forKey: .context)
+        try c.encode(answers, forKey: .answers)
+        try c.encode(length, forKey: .length)
+        try c.encode(dataset, forKey: .dataset)
+        try c.encode(language, forKey: .language)
+        if let allClasses { try c.encode(allClasses, forKey: .allClasses) } else { try c.encodeNil(forKey: .allClasses) }
+        try c.encode(id, forKey: .id)
+    }
+
     /// Reads every record of a JSONL file; the first malformed line stops the read with its
     /// file, line number and field.
     public static func read(path: String) throws(LongBenchDataError) -> [LongBenchRecord] {

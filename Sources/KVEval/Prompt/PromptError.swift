@@ -7,6 +7,8 @@ public enum PromptError: Error, Equatable, CustomStringConvertible, Sendable {
     case haystackEmpty(directory: String)
     case haystackUnreadable(path: String, reason: String)
     case invalidCell(length: Int, depth: Int, reason: String)
+    case haystackTooSmall(directory: String, paragraphs: Int, needed: Int)
+    case writeFailed(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -17,6 +19,8 @@ public enum PromptError: Error, Equatable, CustomStringConvertible, Sendable {
         case .haystackEmpty(let dir): return "haystack directory \(dir) has no .txt files"
         case let .haystackUnreadable(path, reason): return "cannot read haystack file \(path): \(reason)"
         case let .invalidCell(l, d, reason): return "needle cell length \(l) depth \(d): \(reason)"
+        case let .haystackTooSmall(dir, n, needed): return "haystack \(dir) yields \(n) paragraphs, the synthetic set needs \(needed)"
+        case let .writeFailed(path, reason): return "cannot write \(path): \(reason)"
         }
     }
 }
