@@ -605,6 +605,16 @@ if __name__ == "__main__":
         xs = [R.choice([0.0, 1.0, 0.5, R.random()]) for _ in range(n)]
         rounds.append([100 * sum(xs) / n, round(100 * sum(xs) / n, 2)])
 
+    # jieba.cut (accurate mode, HMM on) on Chinese, mixed and odd text, for the Swift port.
+    jieba_texts = list(ZH_TEXT) + ["", " ", "\r\n", "a\r\nb", "iPhone15发布了", "3.14%的人", "GPT-4o和o1-mini", "C++与C#",
+                                   "王小明在北京大学读书", "他说：“我们走吧！”", "１２３全角数字", "emoji😀表情", "tab\t分隔",
+                                   "欧阳娜娜和迪丽热巴", "这是一个非常长的句子用来测试隐马尔可夫模型对未登录词的切分效果比如龘靐齉",
+                                   "abc def", "x_y.z-w", "段落12", "第3章第4节"]
+    for _ in range(150):
+        jieba_texts.append("".join(R.choice(ZH_TEXT + [" ", "\n", "ABC", "12.5", "，", "hello"]) for _ in range(R.randint(1, 3))))
+        jieba_texts.append(zh_mutate(R.choice(ZH_TEXT)))
+    jieba_cuts = [[t, list(jieba.cut(t, cut_all=False))] for t in jieba_texts]
+
     means = []
     for n in (1, 5, 7, 8, 9, 15, 16, 17, 100, 128, 129, 200, 257, 500, 1000):
         xs = [R.random() for _ in range(n)]
@@ -622,6 +632,7 @@ if __name__ == "__main__":
         "buckets": buckets,
         "round2": rounds,
         "numpy_means": means,
+        "jieba_cuts": jieba_cuts,
     }
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     path = os.path.join(root, "Tests", "KVEvalTests", "Fixtures", "metric_goldens.json")

@@ -37,13 +37,21 @@ struct MetricGoldenTests {
         let buckets: [BucketGroup]
         let round2: [[Double]]
         let numpy_means: [NumpyMean]
+        let jieba_cuts: [[JiebaCut]]
+    }
+    enum JiebaCut: Decodable {
+        case text(String), tokens([String])
+        init(from decoder: Decoder) throws {
+            let c = try decoder.singleValueContainer()
+            if let s = try? c.decode(String.self) { self = .text(s) } else { self = .tokens(try c.decode([String].self)) }
+        }
     }
 
     static let zhMetrics: Set<LongBenchMetric> = [.qaF1Zh, .rougeZh]
 
     /// Chinese datasets are checked only once jieba is ported (they throw until then).
     func scorable(_ dataset: String) throws -> Bool {
-        if JiebaAvailability.ported { return true }
+        if JiebaAvailability.isAvailable { return true }
         return !Self.zhMetrics.contains(try LongBenchDatasets.metric(for: dataset))
     }
 
@@ -70,8 +78,8 @@ struct MetricGoldenTests {
         for (i, c) in g.cases.enumerated() {
             let metric = try LongBenchDatasets.metric(for: c.dataset)
             let result = swiftScore(c)
-            if Self.zhMetrics.contains(metric) && !JiebaAvailability.ported {
-                #expect(result == .failure(.requiresJieba(metric: metric.rawValue)), "case \(i)")
+            if Self.zhMetrics.contains(metric) && !JiebaAvailability.isAvailable {
+                guard case .failure(.requiresJieba) = result else { Issue.record("case \(i): expected requiresJieba"); continue }
                 continue
             }
             if let err = c.error {
@@ -94,7 +102,7 @@ struct MetricGoldenTests {
             }
             checked += 1
         }
-        #expect(checked > 1500)
+        #expect(checked > (JiebaAvailability.isAvailable ? 2100 : 1500))
         #expect(exact == checked - g.cases.filter { $0.error != nil }.count)
     }
 
@@ -134,6 +142,22 @@ struct MetricGoldenTests {
         for pair in g.round2 {
             #expect(PyRound.round2(pair[0]) == pair[1], "round(\(pair[0]), 2)")
         }
+    }
+
+    @Test(.enabled(if: JiebaAvailability.isAvailable, "needs jieba data: tools/fetch_jieba.py"))
+    func jiebaCutAgrees() throws {
+        let g = try load()
+        let jieba = try Jieba.shared.get()
+        #expect(g.jieba_cuts.count > 300)
+        for pair in g.jieba_cuts {
+            guard case .text(let text) = pair[0], case .tokens(let tokens) = pair[1] else { Issue.record("bad fixture"); continue }
+            // Compare code points (Swift String equality would merge "\r\n" and canonical equivalents).
+            #expect(jieba.cut(text).map { Array($0.unicodeScalars) } == tokens.map { Array($0.unicodeScalars) }, "\(text.debugDescription)")
+        }
+    }
+
+    @Test func missingJiebaDataIsATypedError() {
+        #expect(throws: JiebaError.dataMissing(directory: "/nonexistent-jieba")) { try Jieba(directory: "/nonexistent-jieba") }
     }
 
     @Test func numpyPairwiseMean() throws {

@@ -25,7 +25,8 @@ public enum LongBenchMetric: String, Sendable, CaseIterable, Codable {
         case .retrievalZh: return try NumberMatch.retrieval(p, g, zh: true)
         case .count: return NumberMatch.count(p, g)
         case .codeSim: return CodeSim.score(p, g)
-        case .qaF1Zh, .rougeZh: throw .requiresJieba(metric: rawValue)
+        case .qaF1Zh: return try ChineseMetrics.qaF1(p, g)
+        case .rougeZh: return try ChineseMetrics.rouge(p, g)
         }
     }
 }

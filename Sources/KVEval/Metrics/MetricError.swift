@@ -6,8 +6,8 @@ public enum MetricError: Error, Equatable, CustomStringConvertible, Sendable {
     case noParagraphID(metric: String, groundTruth: String)
     /// `classification_score` needs `all_classes` (Python raises TypeError on None).
     case missingAllClasses(dataset: String)
-    /// The Chinese metrics need jieba 0.42.1 segmentation, which is not ported yet.
-    case requiresJieba(metric: String)
+    /// The Chinese metrics need jieba 0.42.1 segmentation data (tools/fetch_jieba.py).
+    case requiresJieba(metric: String, reason: String)
     /// A dataset name that LongBench's `dataset2metric` does not know.
     case unknownDataset(String)
 
@@ -17,8 +17,8 @@ public enum MetricError: Error, Equatable, CustomStringConvertible, Sendable {
             return "\(metric): ground truth \(gt.debugDescription) has no paragraph id (Python raises IndexError)"
         case let .missingAllClasses(dataset):
             return "classification_score for dataset \(dataset): all_classes is null (Python raises TypeError)"
-        case let .requiresJieba(metric):
-            return "\(metric) requires jieba segmentation (not yet ported)"
+        case let .requiresJieba(metric, reason):
+            return "\(metric) requires jieba segmentation: \(reason)"
         case let .unknownDataset(name):
             return "unknown LongBench dataset \(name.debugDescription): not in dataset2metric"
         }
