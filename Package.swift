@@ -4,7 +4,7 @@ import PackageDescription
 
 let package = Package(
     name: "PyramidKVFleet",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "pyramidkv", targets: ["pyramidkv"]),
     ],
@@ -21,7 +21,8 @@ let package = Package(
                        providers: [.apt(["libsqlite3-dev"])]),
         // SIMD kernels (AVX2/FMA and AVX-512 variants chosen at run time).
         .target(name: "CKernels",
-                cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])]),
+                cSettings: [.unsafeFlags(["-O3", "-fno-math-errno", "-fno-trapping-math",
+                                             "-fassociative-math", "-fno-signed-zeros"])]),
 
         .target(name: "FleetCore",
                 dependencies: [.product(name: "Crypto", package: "swift-crypto")]),

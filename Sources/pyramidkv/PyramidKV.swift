@@ -7,6 +7,7 @@ struct PyramidKV: AsyncParsableCommand {
         abstract: "Measure how well KV-cache compression keeps a model's long-context ability.",
         subcommands: [
             // Engine
+            TokenizeCommand.self, GenerateCommand.self, KVInspectCommand.self, BenchCommand.self,
             // Eval
             ScoreCommand.self,
             // Fleet

@@ -1,0 +1,26 @@
+# PyramidKV Fleet. The two set-up commands: `make demo` and `make test`.
+SWIFT ?= swift
+RELEASE_BIN := .build/release/pyramidkv
+
+.PHONY: setup assets build test demo bench clean
+
+setup:
+	@bash scripts/setup
+
+assets: setup
+	@bash scripts/fetch-assets
+
+build: setup
+	$(SWIFT) build -c release --product pyramidkv
+
+test: assets
+	$(SWIFT) test
+
+demo: assets build
+	@bash scripts/demo
+
+bench: assets build
+	$(RELEASE_BIN) bench --context 1024,4096,8000 --decode 128
+
+clean:
+	rm -rf .build

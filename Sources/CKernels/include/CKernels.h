@@ -1,0 +1,48 @@
+// CKernels: the engine's hot loops in C. Each vectorisable function is compiled for
+// x86-64-v4 (AVX-512), x86-64-v3 (AVX2+FMA) and baseline, chosen at load time by the
+// dynamic loader (target_clones), so one binary runs fast on every fleet host.
+#ifndef PKV_CKERNELS_H
+#define PKV_CKERNELS_H
+#include <stdint.h>
+#include <stddef.h>
+
+// ---- dequantization (ggml block formats) ------------------------------------------
+// `n` is the number of elements; it must be a multiple of the type's block size.
+void pkv_dequant_f32(const void *src, float *dst, int64_t n);
+void pkv_dequant_f16(const void *src, float *dst, int64_t n);
+void pkv_dequant_bf16(const void *src, float *dst, int64_t n);
+void pkv_dequant_q4_0(const void *src, float *dst, int64_t n);
+void pkv_dequant_q4_1(const void *src, float *dst, int64_t n);
+void pkv_dequant_q8_0(const void *src, float *dst, int64_t n);
+void pkv_dequant_q4_k(const void *src, float *dst, int64_t n);
+void pkv_dequant_q5_k(const void *src, float *dst, int64_t n);
+void pkv_dequant_q6_k(const void *src, float *dst, int64_t n);
+float pkv_f16_to_f32(uint16_t h);
+
+// ---- elementwise ---------------------------------------------------------------------
+// out[r] = x[r] / sqrt(mean(x[r]^2) + eps) * w, for `rows` rows of length n.
+void pkv_rmsnorm(const float *x, const float *w, float *out, int64_t rows, int64_t n, float eps);
+// gate = silu(gate) * up, elementwise.
+void pkv_silu_mul(float *gate, const float *up, int64_t n);
+// y += x
+void pkv_add(float *y, const float *x, int64_t n);
+// Adjacent-pair rotary embedding (llama.cpp "normal" mode, matching GGUF's permuted Q/K).
+// x: rows × row_stride, the first heads·dim entries of each row rotated;
+// cos/sin tables: rows × (dim/2).
+void pkv_rope_pairs(float *x, int64_t rows, int64_t row_stride, int64_t heads, int64_t dim,
+                    const float *cos_table, const float *sin_table);
+// Softmax of each row of s (rows × ld) over its first len[r] entries; entries past len[r]
+// (up to `width`) are set to 0. Returns nothing; rows sum to 1.
+void pkv_softmax_rows(float *s, int64_t rows, int64_t width, int64_t ld, const int64_t *len);
+// Column sums of p (rows × width, leading dimension ld) added into acc (width).
+void pkv_add_column_sums(const float *p, int64_t rows, int64_t width, int64_t ld, float *acc);
+// Index of the largest element (first one on ties).
+int64_t pkv_argmax(const float *x, int64_t n);
+// Vectorisable exp approximation (rel. error < 2e-7 on [-87, 88]).
+void pkv_exp_inplace(float *x, int64_t n);
+
+// ---- CPU features --------------------------------------------------------------------
+// 2 = AVX-512 F/BW/DQ/VL, 1 = AVX2+FMA, 0 = baseline.
+int pkv_cpu_level(void);
+
+#endif

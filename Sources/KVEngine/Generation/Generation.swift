@@ -1,0 +1,128 @@
+import Foundation
+
+/// What to generate: greedy decoding from prompt ids.
+public struct GenerationRequest: Sendable {
+    public var promptIDs: [Int32]
+    public var maxNewTokens: Int
+    /// Token ids that end generation (included in `tokens`, not in `text`); nil = model EOS ids.
+    public var stopIDs: Set<Int32>?
+    /// Generation ends when the text contains one of these; the text is cut before it.
+    public var stopStrings: [String]
+    /// How many of the first generated position's logits to report.
+    public var topLogits: Int
+    /// EOS is suppressed until this many tokens exist (transformers' `min_length` − prompt).
+    public var minNewTokens: Int
+    /// KV compression applied once after prefill; nil = FullKV.
+    public var policy: PolicyConfig?
+    /// Cache layout when no policy is given (a policy carries its own).
+    public var layout: CacheLayout
+
+    public init(promptIDs: [Int32], maxNewTokens: Int = 128, stopIDs: Set<Int32>? = nil, stopStrings: [String] = [],
+                topLogits: Int = 0, minNewTokens: Int = 0, policy: PolicyConfig? = nil, layout: CacheLayout = .kvHead) {
+        self.policy = policy
+        self.promptIDs = promptIDs
+        self.maxNewTokens = maxNewTokens
+        self.stopIDs = stopIDs
+        self.stopStrings = stopStrings
+        self.topLogits = topLogits
+        self.minNewTokens = minNewTokens
+        self.layout = layout
+    }
+}
+
+public struct TokenLogit: Codable, Sendable, Equatable {
+    public var id: Int32
+    public var logit: Float
+}
+
+/// The outcome of one generation, as the CLI prints it (`--json`) and workers post it.
+public struct GenerationResult: Codable, Sendable {
+    public var text: String
+    public var tokens: [Int32]
+    public var promptTokens: Int
+    public var topLogits: [TokenLogit]
+    public var prefillMs: Double
+    public var decodeMs: Double
+    /// Bytes of K/V actually held in the cache after generation.
+    public var kvBytes: Int
+    /// "eos", "stop_string", "max_new_tokens"
+    public var stopReason: String
+
+    enum CodingKeys: String, CodingKey {
+        case text, tokens
+        case promptTokens = "prompt_tokens"
+        case topLogits = "top_logits"
+        case prefillMs = "prefill_ms"
+        case decodeMs = "decode_ms"
+        case kvBytes = "kv_bytes"
+        case stopReason = "stop_reason"
+    }
+}
+
+/// Greedy generation on a loaded model.
+public struct Generator {
+    public let model: LlamaModel
+
+    public init(model: LlamaModel) { self.model = model }
+
+    public func generate(_ request: GenerationRequest) throws -> GenerationResult {
+        guard request.maxNewTokens >= 0 else {
+            throw EngineError.invalidArgument(name: "max_new_tokens", value: "\(request.maxNewTokens)", reason: "must be ≥ 0")
+        }
+        let total = request.promptIDs.count + request.maxNewTokens
+        guard total <= max(model.config.contextLength, 1) * 4 else {
+            throw EngineError.promptTooLong(tokens: total, contextLength: model.config.contextLength)
+        }
+        let stopIDs = request.stopIDs ?? model.tokenizer.eosIDs
+        let kvPolicy = try request.policy.flatMap(KVPolicies.make)
+        let session = InferenceSession(model: model, layout: request.policy?.layout ?? request.layout)
+
+        let t0 = DispatchTime.now()
+        var logits = try KVCompression.prefillAndCompress(session: session, ids: request.promptIDs, policy: kvPolicy).logits
+        session.releasePrefillScratch()
+        let prefillMs = Self.ms(since: t0)
+        let top = Self.top(logits, k: request.topLogits)
+
+        let t1 = DispatchTime.now()
+        var tokens: [Int32] = []
+        var reason = "max_new_tokens"
+        var text = ""
+        while tokens.count < request.maxNewTokens {
+            if tokens.count < request.minNewTokens { for id in stopIDs where Int(id) < logits.count { logits[Int(id)] = -.infinity } }
+            let next = Int32(logits.indices.max { logits[$0] < logits[$1] || (logits[$0] == logits[$1] && $0 > $1) }!)
+            tokens.append(next)
+            if stopIDs.contains(next) { reason = "eos"; break }
+            if !request.stopStrings.isEmpty {
+                text = model.tokenizer.decode(tokens)
+                if let cut = Self.firstStop(in: text, stops: request.stopStrings) {
+                    text = String(text[..<cut])
+                    reason = "stop_string"
+                    break
+                }
+            }
+            if tokens.count == request.maxNewTokens { break }
+            logits = try session.step(next)
+        }
+        if reason != "stop_string" {
+            text = model.tokenizer.decode(reason == "eos" ? Array(tokens.dropLast()) : tokens)
+        }
+        return GenerationResult(text: text, tokens: tokens, promptTokens: request.promptIDs.count, topLogits: top,
+                                prefillMs: prefillMs, decodeMs: Self.ms(since: t1), kvBytes: session.cache.bytes,
+                                stopReason: reason)
+    }
+
+    static func ms(since t: DispatchTime) -> Double { Double(DispatchTime.now().uptimeNanoseconds - t.uptimeNanoseconds) / 1e6 }
+
+    static func firstStop(in text: String, stops: [String]) -> String.Index? {
+        stops.compactMap { $0.isEmpty ? nil : text.range(of: $0)?.lowerBound }.min()
+    }
+
+    /// The k largest logits, descending (ties by lower id).
+    public static func top(_ logits: [Float], k: Int) -> [TokenLogit] {
+        guard k > 0 else { return [] }
+        return logits.indices
+            .sorted { logits[$0] != logits[$1] ? logits[$0] > logits[$1] : $0 < $1 }
+            .prefix(k)
+            .map { TokenLogit(id: Int32($0), logit: logits[$0]) }
+    }
+}

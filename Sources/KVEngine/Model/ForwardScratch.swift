@@ -1,0 +1,29 @@
+/// Activation buffers for one forward chunk, reused across chunks and layers.
+/// Shapes (T = rows in the chunk): x, xn, proj [T][dim]; qkv [T][qDim+2·kvDim];
+/// attn [T][qDim]; gateUp [T][2·ffnDim]; cos/sin [T][headDim/2]; scores [tile][width].
+final class ForwardScratch {
+    let rows: Int
+    let x, xn, proj, qkv, attn, gateUp, cos, sin: FloatBuffer
+    private(set) var scores: FloatBuffer
+    var rowLengths: [Int64]
+
+    init(config c: LlamaConfig, rows: Int, tileRows: Int) {
+        self.rows = rows
+        x = FloatBuffer(count: rows * c.dim)
+        xn = FloatBuffer(count: rows * c.dim)
+        proj = FloatBuffer(count: rows * c.dim)
+        qkv = FloatBuffer(count: rows * (c.qDim + 2 * c.kvDim))
+        attn = FloatBuffer(count: rows * c.qDim)
+        gateUp = FloatBuffer(count: rows * 2 * c.ffnDim)
+        cos = FloatBuffer(count: rows * c.headDim / 2)
+        sin = FloatBuffer(count: rows * c.headDim / 2)
+        scores = FloatBuffer(count: tileRows * 1024)
+        rowLengths = [Int64](repeating: 0, count: tileRows)
+    }
+
+    /// A score tile of at least `count` floats.
+    func scores(atLeast count: Int) -> FloatBuffer {
+        if scores.count < count { scores = FloatBuffer(count: max(count, scores.count * 2)) }
+        return scores
+    }
+}

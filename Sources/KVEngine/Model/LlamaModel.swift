@@ -1,0 +1,29 @@
+/// A loaded llama-family model: configuration, fp32 weights, tokenizer and chat template.
+/// Immutable, so one instance serves many sessions.
+public final class LlamaModel: @unchecked Sendable {
+    public let path: String
+    public let gguf: GGUFFile
+    public let config: LlamaConfig
+    public let weights: LlamaWeights
+    public let tokenizer: Tokenizer
+    /// nil when the GGUF has no chat template or one of an unknown family.
+    public let chatTemplate: ChatTemplate?
+    let rotary: RotaryTable
+
+    public init(path: String) throws {
+        self.path = path
+        gguf = try GGUFFile(path: path)
+        config = try LlamaConfig(gguf: gguf)
+        tokenizer = try Tokenizer(gguf: gguf)
+        chatTemplate = try? ChatTemplate(gguf: gguf)
+        weights = try LlamaWeights(gguf: gguf, config: config)
+        rotary = RotaryTable(config: config, freqFactors: weights.ropeFreqFactors)
+        guard tokenizer.vocabSize == config.vocabSize else {
+            throw GGUFError.invalidValue(file: path, field: "tokenizer.ggml.tokens",
+                                         value: "\(tokenizer.vocabSize) tokens but token_embd.weight has \(config.vocabSize) rows")
+        }
+    }
+
+    /// The chat template, or an error saying why there is none.
+    public func requireChatTemplate() throws -> ChatTemplate { try ChatTemplate(gguf: gguf) }
+}

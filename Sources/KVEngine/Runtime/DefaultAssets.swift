@@ -1,0 +1,23 @@
+import Foundation
+
+/// Where `scripts/fetch-assets` puts the default model and haystack:
+/// `$PYRAMIDKV_HOME` (default `~/.cache/pyramidkv`).
+public enum DefaultAssets {
+    public static let modelFileName = "SmolLM2-135M-Instruct.Q4_1.gguf"
+    public static let modelSHA256 = "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53"
+
+    public static var home: String {
+        if let h = ProcessInfo.processInfo.environment["PYRAMIDKV_HOME"], !h.isEmpty { return h }
+        return NSHomeDirectory() + "/.cache/pyramidkv"
+    }
+    public static var modelPath: String { home + "/models/" + modelFileName }
+    public static var haystackDirectory: String { home + "/haystack/PaulGrahamEssays" }
+
+    /// The default model path, or an error telling the user how to fetch it.
+    public static func requireModel() throws -> String {
+        guard FileManager.default.fileExists(atPath: modelPath) else {
+            throw GGUFError.cannotOpen(file: modelPath, reason: "default model not found; run `make assets` (scripts/fetch-assets)")
+        }
+        return modelPath
+    }
+}

@@ -1,0 +1,151 @@
+import ArgumentParser
+import Foundation
+import KVEngine
+
+/// `pyramidkv bench`: prefill and decode throughput and peak memory per context length.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench", abstract: "Prefill/decode tokens per second and peak memory per context length.")
+
+    @OptionGroup var model: ModelOptions
+    @Option(help: "Comma-separated prompt lengths in tokens.") var context = "1024,4096,8000"
+    @Option(help: "Tokens to decode after each prompt.") var decode = 128
+    @Option(help: "Repetitions per length (the median is reported).") var repeats = 1
+    @OptionGroup var policy: PolicyOptions
+    @Option(help: "Also run llama.cpp (llama-cpp-python) via this script and print ratios.") var baselineScript: String?
+    @Flag(help: "Print JSON.") var json = false
+
+    struct Row: Codable {
+        var context: Int
+        var prefillTokensPerSecond: Double
+        var decodeTokensPerSecond: Double
+        var peakRSSMiB: Double
+        var kvBytes: Int
+        enum CodingKeys: String, CodingKey {
+            case context, kvBytes = "kv_bytes", peakRSSMiB = "peak_rss_mib"
+            case prefillTokensPerSecond = "prefill_tps", decodeTokensPerSecond = "decode_tps"
+        }
+    }
+
+    struct Report: Codable {
+        var engine: String
+        var policy: String
+        var blas: String
+        var threads: Int
+        var decodeTokens: Int
+        var rows: [Row]
+        var baseline: [Row]?
+        enum CodingKeys: String, CodingKey { case engine, policy, blas, threads, rows, baseline, decodeTokens = "decode_tokens" }
+    }
+
+    func run() throws {
+        BLASSetup.ensureFastKernel()
+        let lengths = try context.split(separator: ",").map { s -> Int in
+            guard let n = Int(s.trimmingCharacters(in: .whitespaces)), n > 0 else {
+                throw ValidationError("--context: \"\(s)\" is not a positive integer")
+            }
+            return n
+        }
+        let llm = try model.load()
+        let config = try policy.config()
+        let kvPolicy = try config.flatMap(KVPolicies.make)
+        let source = BenchPrompt(tokenizer: llm.tokenizer)
+        var rows: [Row] = []
+        for n in lengths {
+            let ids = source.ids(count: n)
+            var samples: [Row] = []
+            for _ in 0..<max(1, repeats) {
+                PeakRSS.reset()
+                let session = InferenceSession(model: llm, layout: config?.layout ?? policy.resolvedLayout)
+                let t0 = DispatchTime.now()
+                _ = try KVCompression.prefillAndCompress(session: session, ids: ids, policy: kvPolicy)
+                session.releasePrefillScratch()
+                let prefill = Self.seconds(since: t0)
+                var next = session.argmaxOfLastLogits()
+                let t1 = DispatchTime.now()
+                for _ in 0..<decode {
+                    _ = try session.step(next)
+                    next = session.argmaxOfLastLogits()
+                }
+                let dec = Self.seconds(since: t1)
+                samples.append(Row(context: n, prefillTokensPerSecond: Double(n) / prefill,
+                                   decodeTokensPerSecond: decode > 0 ? Double(decode) / dec : 0,
+                                   peakRSSMiB: PeakRSS.mebibytes(), kvBytes: session.cache.bytes))
+            }
+            rows.append(samples.sorted { $0.prefillTokensPerSecond < $1.prefillTokensPerSecond }[samples.count / 2])
+        }
+        var report = Report(engine: "pyramidkv", policy: config.map { "\($0.policy.rawValue)@\($0.budget) \($0.layout.rawValue)" } ?? "fullkv \(policy.resolvedLayout.rawValue)",
+                            blas: BLASRuntime.coreName, threads: BLASRuntime.threads,
+                            decodeTokens: decode, rows: rows, baseline: nil)
+        if let baselineScript { report.baseline = try runBaseline(script: baselineScript, lengths: lengths) }
+        if json { try printJSON(report) } else { printTable(report) }
+    }
+
+    func runBaseline(script: String, lengths: [Int]) throws -> [Row] {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", script, "--model", try model.resolvedPath(), "--context", lengths.map(String.init).joined(separator: ","),
+                       "--decode", String(decode), "--threads", String(BLASRuntime.threads), "--repeats", String(repeats)]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else {
+            throw CLIError.badInput(option: "--baseline-script", value: script, reason: "exited with status \(p.terminationStatus)")
+        }
+        return try JSONDecoder().decode([Row].self, from: data)
+    }
+
+    func printTable(_ r: Report) {
+        print("engine: \(r.engine)  policy: \(r.policy)  BLAS: \(r.blas), \(r.threads) threads  decode: \(r.decodeTokens) tokens after each prompt")
+        var header = "context  prefill tok/s  decode tok/s  peak RSS MiB  KV MiB"
+        if r.baseline != nil { header += "  | llama.cpp prefill  decode  RSS  | ratio prefill  decode" }
+        print(header)
+        for row in r.rows {
+            var line = String(format: "%7d  %13.1f  %12.1f  %12.0f  %6.1f", row.context, row.prefillTokensPerSecond,
+                              row.decodeTokensPerSecond, row.peakRSSMiB, Double(row.kvBytes) / 1_048_576)
+            if let b = r.baseline?.first(where: { $0.context == row.context }) {
+                line += String(format: "  | %17.1f  %6.1f  %4.0f  | %12.2fx  %5.2fx", b.prefillTokensPerSecond, b.decodeTokensPerSecond,
+                               b.peakRSSMiB, row.prefillTokensPerSecond / b.prefillTokensPerSecond,
+                               row.decodeTokensPerSecond / b.decodeTokensPerSecond)
+            }
+            print(line)
+        }
+    }
+
+    static func seconds(since t: DispatchTime) -> Double { Double(DispatchTime.now().uptimeNanoseconds - t.uptimeNanoseconds) / 1e9 }
+}
+
+/// Real text for benchmark prompts: the haystack essays when fetched, else a fixed paragraph.
+struct BenchPrompt {
+    let pool: [Int32]
+
+    init(tokenizer: Tokenizer) {
+        let dir = DefaultAssets.haystackDirectory
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".txt") }.sorted()
+        var text = files.compactMap { try? String(contentsOfFile: dir + "/" + $0, encoding: .utf8) }.joined()
+        if text.isEmpty { text = String(repeating: "The grass is green. The sky is blue. The sun is yellow. Here we go. ", count: 200) }
+        pool = tokenizer.encode(text)
+    }
+
+    func ids(count: Int) -> [Int32] {
+        var out: [Int32] = []
+        while out.count < count { out += pool.prefix(count - out.count) }
+        return out
+    }
+}
+
+/// Peak resident set size of this process (Linux VmHWM), resettable between measurements.
+enum PeakRSS {
+    static func reset() { try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8) }
+
+    static func mebibytes() -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            let kb = line.split(separator: " ").compactMap { Double($0) }.first ?? 0
+            return kb / 1024
+        }
+        return 0
+    }
+}

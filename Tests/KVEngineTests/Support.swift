@@ -1,0 +1,39 @@
+import Foundation
+import KVEngine
+import Testing
+
+/// Fixture files committed under Tests/KVEngineTests/Fixtures.
+enum Fixtures {
+    static func data(_ name: String) throws -> Data {
+        let url = try #require(Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Fixtures"),
+                               "fixture \(name) missing")
+        return try Data(contentsOf: url)
+    }
+
+    static func json(_ name: String) throws -> [String: Any] {
+        try #require(JSONSerialization.jsonObject(with: try data(name)) as? [String: Any])
+    }
+}
+
+/// The real default model, loaded once for all tests (`make test` fetches it first).
+enum TestModel {
+    static let loaded: Result<LlamaModel, Error> = Result { try LlamaModel(path: DefaultAssets.modelPath) }
+
+    static func get() throws -> LlamaModel {
+        switch loaded {
+        case let .success(m): return m
+        case let .failure(e): throw e
+        }
+    }
+}
+
+/// A temporary directory removed when the value is released.
+final class TempDir {
+    let url: URL
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("pkv-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+    deinit { try? FileManager.default.removeItem(at: url) }
+    func file(_ name: String) -> String { url.appendingPathComponent(name).path }
+}
