@@ -174,8 +174,11 @@ def longbench_records():
 
 
 def digest(ids):
-    import hashlib
-    return hashlib.sha256(",".join(str(i) for i in ids).encode()).hexdigest()
+    """FNV-1a 64 of the comma-joined decimal ids (exact-match check without committing ids)."""
+    h = 0xcbf29ce484222325
+    for b in ",".join(str(i) for i in ids).encode():
+        h = ((h ^ b) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+    return "%016x" % h
 
 
 if __name__ == "__main__":
@@ -202,8 +205,8 @@ if __name__ == "__main__":
         for D in driver.document_depth_percents:
             c = driver.cell(L, D)
             ids = c.pop("ids")
-            # Essay-derived ids are not committed: count, sha256 and the prompt's own head/tail only.
-            c.update(n_ids=len(ids), ids_sha256=digest(ids), head_ids=ids[:8], tail_ids=ids[-20:])
+            # Essay-derived ids are not committed: count, FNV-1a hash and the prompt's own head/tail only.
+            c.update(n_ids=len(ids), ids_fnv1a64=digest(ids), head_ids=ids[:8], tail_ids=ids[-20:])
             needle.append(c)
     # Default grid depths as the driver computes them.
     linspace10 = np.round(np.linspace(0, 100, num=10, endpoint=True)).astype(int).tolist()
