@@ -41,6 +41,8 @@ let package = Package(
 
         .testTarget(name: "KVEngineTests", dependencies: ["KVEngine"],
                     resources: [.copy("Fixtures")]),
+        .testTarget(name: "KVEvalTests", dependencies: ["KVEval", "KVEngine"],
+                    resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v6]
 )
