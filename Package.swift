@@ -40,6 +40,7 @@ let package = Package(
 
         .testTarget(name: "KVEngineTests", dependencies: ["KVEngine"],
                     resources: [.copy("Fixtures")]),
+        .testTarget(name: "FleetTests", dependencies: ["FleetCore", "Coordinator", "Worker"]),
     ],
     swiftLanguageModes: [.v6]
 )
