@@ -9,6 +9,8 @@ struct PyramidKV: AsyncParsableCommand {
             // Engine
             // Eval
             // Fleet
+            CoordinatorCommand.self, SubmitCommand.self, StatusCommand.self, ResultsCommand.self,
+            CancelCommand.self, RequeueCommand.self, WorkersCommand.self,
         ]
     )
 }

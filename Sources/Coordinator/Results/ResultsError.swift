@@ -1,0 +1,21 @@
+/// Why a results view cannot be built yet.
+public enum ResultsError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// Predictions exist but are not scored: scoring is a separate step (`pyramidkv rescore`)
+    /// that needs the KVEval metrics.
+    case scoresNotAvailable(experiment: String, unscored: Int)
+    case noPredictions(experiment: String, filter: String)
+    /// The SVG heatmap renderer is not part of this build yet.
+    case rendererNotAvailable(format: String)
+
+    public var description: String {
+        switch self {
+        case .scoresNotAvailable(let experiment, let unscored):
+            "\(experiment): \(unscored) predictions have no score yet; run `pyramidkv rescore \(experiment)` "
+                + "(scoring needs the KVEval metrics, which are not yet available in this build)"
+        case .noPredictions(let experiment, let filter):
+            "\(experiment): no predictions for \(filter)"
+        case .rendererNotAvailable(let format):
+            "\(format) rendering is not yet available in this build; use --format json or the terminal view"
+        }
+    }
+}
