@@ -78,6 +78,25 @@ public struct ExperimentStatus: Codable, Sendable, Hashable {
         self.tokensPerSecond = tokensPerSecond
         self.etaSeconds = etaSeconds
     }
+
+    private enum CodingKeys: String, CodingKey {
+        case experiment, benchmark, priority, createdAt, cancelled, jobs, samples, tokensPerSecond, etaSeconds
+    }
+
+    /// Always writes `tokens_per_second` and `eta_seconds`, as null when unknown: the
+    /// `status --json` shape promises the keys.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(experiment, forKey: .experiment)
+        try container.encode(benchmark, forKey: .benchmark)
+        try container.encode(priority, forKey: .priority)
+        try container.encode(createdAt, forKey: .createdAt)
+        try container.encode(cancelled, forKey: .cancelled)
+        try container.encode(jobs, forKey: .jobs)
+        try container.encode(samples, forKey: .samples)
+        try container.encode(tokensPerSecond, forKey: .tokensPerSecond)
+        try container.encode(etaSeconds, forKey: .etaSeconds)
+    }
 }
 
 public struct ExperimentList: Codable, Sendable, Hashable {
