@@ -10,7 +10,7 @@ struct PyramidKV: AsyncParsableCommand {
             // Eval
             // Fleet
             CoordinatorCommand.self, SubmitCommand.self, StatusCommand.self, ResultsCommand.self,
-            CancelCommand.self, RequeueCommand.self, WorkersCommand.self,
+            CancelCommand.self, RequeueCommand.self, WorkersCommand.self, BenchCommand.self,
         ]
     )
 }

@@ -76,6 +76,10 @@ import Testing
         #expect(badJob.status == 400)
         #expect(try decoded(ErrorBody.self, badJob.body).field == "job_id")
 
+        let unknownRoute = try await coordinator.call("DELETE", "/v1/experiments")
+        #expect(unknownRoute.status == 404)
+        #expect(try decoded(ErrorBody.self, unknownRoute.body).field == "path")
+
         let badBlob = try await coordinator.call("GET", "/v1/blobs/xyz", token: workerToken)
         #expect(badBlob.status == 400)
         #expect(try decoded(ErrorBody.self, badBlob.body).field == "sha256")

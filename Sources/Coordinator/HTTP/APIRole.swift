@@ -8,22 +8,22 @@ public enum APIRole: String, Sendable {
 
 /// The two bearer tokens, compared in constant time.
 public struct APITokens: Sendable {
-    let admin: String
-    let worker: String
+    public let adminToken: String
+    public let workerToken: String
 
     /// Both must be non-empty and different.
     public init(admin: String, worker: String) throws(CoordinatorConfigurationError) {
         guard !admin.isEmpty else { throw .emptyToken(role: "admin") }
         guard !worker.isEmpty else { throw .emptyToken(role: "worker") }
         guard admin != worker else { throw .sameTokenForBothRoles }
-        self.admin = admin
-        self.worker = worker
+        adminToken = admin
+        workerToken = worker
     }
 
     /// The role of `token`, or nil. Both secrets are always compared.
     func role(of token: String) -> APIRole? {
-        let isAdmin = ConstantTime.equal(token, admin)
-        let isWorker = ConstantTime.equal(token, worker)
+        let isAdmin = ConstantTime.equal(token, adminToken)
+        let isWorker = ConstantTime.equal(token, workerToken)
         return isAdmin ? .admin : (isWorker ? .worker : nil)
     }
 }

@@ -18,6 +18,7 @@ public struct CoordinatorAPI: Sendable {
     /// A router with every route of `APIRoutes.all`.
     public func router() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: UnknownRouteMiddleware())
         for route in APIRoutes.all {
             router.on(RouterPath(route.routerPath), method: HTTPRequest.Method(rawValue: route.method) ?? .get) {
                 request, context in
