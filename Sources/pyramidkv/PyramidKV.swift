@@ -10,7 +10,8 @@ struct PyramidKV: AsyncParsableCommand {
             // Eval
             // Fleet
             CoordinatorCommand.self, SubmitCommand.self, StatusCommand.self, ResultsCommand.self,
-            CancelCommand.self, RequeueCommand.self, WorkersCommand.self, BenchCommand.self,
+            CancelCommand.self, RequeueCommand.self, WorkersCommand.self, RescoreCommand.self,
+            BenchCommand.self,
         ]
     )
 }

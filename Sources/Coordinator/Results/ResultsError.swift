@@ -4,6 +4,8 @@ public enum ResultsError: Error, CustomStringConvertible, Sendable, Equatable {
     /// that needs the KVEval metrics.
     case scoresNotAvailable(experiment: String, unscored: Int)
     case noPredictions(experiment: String, filter: String)
+    /// No scorer for this benchmark/dataset is part of this build yet (KVEval metrics).
+    case scorerNotAvailable(benchmark: String, dataset: String)
     /// The SVG heatmap renderer is not part of this build yet.
     case rendererNotAvailable(format: String)
 
@@ -14,6 +16,8 @@ public enum ResultsError: Error, CustomStringConvertible, Sendable, Equatable {
                 + "(scoring needs the KVEval metrics, which are not yet available in this build)"
         case .noPredictions(let experiment, let filter):
             "\(experiment): no predictions for \(filter)"
+        case .scorerNotAvailable(let benchmark, let dataset):
+            "no scorer for \(benchmark) dataset '\(dataset)' in this build yet (the KVEval metrics are not yet available)"
         case .rendererNotAvailable(let format):
             "\(format) rendering is not yet available in this build; use --format json or the terminal view"
         }
