@@ -67,7 +67,7 @@ struct BenchCoordinatorCommand: AsyncParsableCommand {
                                                   hardware: hardware)
                         _ = try await client.post(result, for: lease)
                         _ = try await client.complete(lease)
-                        samples.append(Self.seconds(ContinuousClock.now - cycleStart))
+                        samples.append((ContinuousClock.now - cycleStart).inSeconds)
                     }
                     return samples
                 }
@@ -76,7 +76,7 @@ struct BenchCoordinatorCommand: AsyncParsableCommand {
             for try await part in group { all += part }
             return all
         }
-        let elapsed = Self.seconds(ContinuousClock.now - started)
+        let elapsed = (ContinuousClock.now - started).inSeconds
         let sorted = latencies.sorted()
         let rate = Double(sorted.count) / elapsed
         let status = try await store.experimentStatus(submitted.experiment)
@@ -110,9 +110,5 @@ struct BenchCoordinatorCommand: AsyncParsableCommand {
     static func percentile(_ sorted: [Double], _ fraction: Double) -> Double {
         guard !sorted.isEmpty else { return 0 }
         return sorted[min(sorted.count - 1, Int((Double(sorted.count) * fraction).rounded(.up)) - 1)]
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Coordinator
 import Foundation
 import Worker
 
@@ -23,10 +24,11 @@ struct ClientOptions: ParsableArguments {
         }
         let token: String
         if let tokenFile {
-            guard let text = try? String(contentsOfFile: tokenFile, encoding: .utf8) else {
-                throw CLIError("--token-file \(tokenFile): cannot read the file")
+            do {
+                token = try CoordinatorConfiguration.readToken(file: tokenFile, role: "--token-file")
+            } catch {
+                throw CLIError(error.description)
             }
-            token = text.trimmingCharacters(in: .whitespacesAndNewlines)
         } else if let value = environment["PYRAMIDKV_TOKEN"] {
             token = value.trimmingCharacters(in: .whitespacesAndNewlines)
         } else {

@@ -42,9 +42,8 @@ public struct CoordinatorAPI: Sendable {
         } catch {
             response = APIResponse.error(error)
         }
-        let elapsed = ContinuousClock.now - started
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        requestMetrics.record(route: route, status: response.status.code, seconds: seconds)
+        requestMetrics.record(route: route, status: response.status.code,
+                              seconds: (ContinuousClock.now - started).inSeconds)
         return response
     }
 

@@ -89,7 +89,8 @@ public struct JobStateMachine: Sendable {
         }
     }
 
-    private func checkHolder(_ record: JobRecord, token: String) throws(JobTransitionError) {
+    /// Throws `staleLease` unless `token` is the current lease's; changes nothing.
+    public func checkHolder(_ record: JobRecord, token: String) throws(JobTransitionError) {
         guard record.state == .leased, let lease = record.lease,
               ConstantTime.equal(lease.token, token) else {
             throw .staleLease(state: record.state)

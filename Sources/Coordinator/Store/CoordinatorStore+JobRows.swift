@@ -67,7 +67,9 @@ extension CoordinatorStore {
     /// Checks that `token` is the job's current lease token, without changing anything.
     func requireLeaseHolder(_ jobId: Int64, token: String) throws(StoreError) -> JobRecord {
         let record = try loadJob(jobId)
-        guard record.state == .leased, let lease = record.lease, ConstantTime.equal(lease.token, token) else {
+        do {
+            try machine.checkHolder(record, token: token)
+        } catch {
             throw .staleLease(jobId: jobId, state: record.state)
         }
         return record
