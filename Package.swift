@@ -33,7 +33,8 @@ let package = Package(
             "FleetCore", "KVEval", "CSQLite",
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
-        .target(name: "Worker", dependencies: ["FleetCore", "KVEngine", "KVEval"]),
+        .target(name: "Worker", dependencies: ["FleetCore", "KVEngine", "KVEval",
+                                              .product(name: "Crypto", package: "swift-crypto")]),
         .executableTarget(name: "pyramidkv", dependencies: [
             "KVEngine", "KVEval", "FleetCore", "Coordinator", "Worker",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -43,6 +44,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "KVEvalTests", dependencies: ["KVEval", "KVEngine"],
                     resources: [.copy("Fixtures")]),
+        .testTarget(name: "FleetTests", dependencies: ["FleetCore", "Coordinator", "Worker"]),
     ],
     swiftLanguageModes: [.v6]
 )

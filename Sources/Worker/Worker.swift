@@ -1,2 +1,3 @@
-/// Worker: leases jobs from the coordinator and runs them with the engine.
+/// Worker: the coordinator client (`Client/`) and the job runner (`Runner/`) that leases jobs
+/// and runs their samples with the engine.
 public enum WorkerModule {}

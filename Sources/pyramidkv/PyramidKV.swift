@@ -11,6 +11,8 @@ struct PyramidKV: AsyncParsableCommand {
             // Eval
             ScoreCommand.self,
             // Fleet
+            CoordinatorCommand.self, SubmitCommand.self, StatusCommand.self, ResultsCommand.self,
+            CancelCommand.self, RequeueCommand.self, WorkersCommand.self, RescoreCommand.self, WorkerCommand.self, DemoCommand.self,
         ]
     )
 }

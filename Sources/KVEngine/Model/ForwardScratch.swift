@@ -1,5 +1,5 @@
 /// Activation buffers for one forward chunk, reused across chunks and layers.
-/// Shapes (T = rows in the chunk): x, xn, proj [T][dim]; qkv [T][qDim+2·kvDim];
+/// Shapes (T = rows in the chunk): x (decode only), xn, proj [T][dim]; qkv [T][qDim+2·kvDim];
 /// attn [T][qDim]; gateUp [T][2·ffnDim]; cos/sin [T][headDim/2]; scores [tile][width].
 final class ForwardScratch {
     let rows: Int

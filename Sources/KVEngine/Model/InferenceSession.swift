@@ -1,31 +1,35 @@
 import CKernels
 
 /// Receives each prefill attention tile, so a KV policy can accumulate scores without the
-/// engine ever materialising the n×n matrix. `probabilities` is [rows][ld] (softmax rows of
-/// query rows firstRow..<firstRow+rows of the chunk, over the stream's first `width` keys).
+/// engine ever materialising the n×n matrix. `probabilities` is [rows][ld]: softmax rows for
+/// prompt positions firstPosition..<firstPosition+rows over the stream's first `width` keys.
 public protocol AttentionObserver: AnyObject {
-    func observe(layer: Int, queryHead: Int, chunkStart: Int, chunkRows: Int, firstRow: Int, rows: Int,
+    func observe(layer: Int, queryHead: Int, firstPosition: Int, rows: Int,
                  probabilities: UnsafePointer<Float>, width: Int, ld: Int)
 }
 
 /// One generation's state: the KV cache, the next position and scratch memory.
 /// Not thread-safe; one session per sequence.
+///
+/// Prefill runs layer by layer over the whole prompt (chunked within a layer), so a KV policy
+/// can compress each layer's cache as soon as that layer is done, as KVCache-Factory does
+/// inside each attention forward: at most one layer's cache is ever held uncompressed.
 public final class InferenceSession {
     public let model: LlamaModel
     public private(set) var cache: KVCache
     /// Position of the next token (the true sequence length, even after compression).
     public private(set) var position = 0
     public let chunkSize: Int
-    /// Query rows per attention tile: the tile is tileRows × context floats.
+    /// Query rows per attention tile: a tile is tileRows × context floats.
     let tileRows = 64
     private var scratch: ForwardScratch?
+    private let decodeScratch: ForwardScratch
+    private let logits: FloatBuffer
     /// Post-RoPE query rows of the last `capturedWindow` prompt positions, per layer:
     /// [layer] → [window][qDim]. Filled by `prefill(_:captureWindow:)` for window-scored policies.
     public private(set) var windowQueries: [FloatBuffer] = []
     public private(set) var capturedWindow = 0
     private var captureStart = Int.max
-    private let decodeScratch: ForwardScratch
-    private let logits: FloatBuffer
 
     public init(model: LlamaModel, layout: CacheLayout = .kvHead, chunkSize: Int = 512) {
         self.model = model
@@ -35,33 +39,55 @@ public final class InferenceSession {
         logits = FloatBuffer(count: model.config.vocabSize)
     }
 
-    /// Runs the prompt through the model in chunks and returns the logits of its last token.
+    /// Runs the prompt through the model and returns the logits of its last token.
     /// With `captureWindow` w > 0, keeps the query rows of the last w prompt tokens.
-    public func prefill(_ ids: [Int32], observer: AttentionObserver? = nil, captureWindow: Int = 0) throws -> [Float] {
+    /// `afterLayer(l)` runs once layer l has seen the whole prompt (and before layer l + 1 starts).
+    public func prefill(_ ids: [Int32], observer: AttentionObserver? = nil, captureWindow: Int = 0,
+                        afterLayer: ((Int) -> Void)? = nil) throws -> [Float] {
         guard !ids.isEmpty else { throw EngineError.emptyPrompt }
         try checkIDs(ids)
-        capturedWindow = min(max(captureWindow, 0), ids.count)
-        captureStart = position + ids.count - capturedWindow
-        windowQueries = capturedWindow == 0 ? [] : (0..<model.config.layers).map { _ in
-            FloatBuffer(count: capturedWindow * model.config.qDim)
+        let c = model.config, n = ids.count
+        capturedWindow = min(max(captureWindow, 0), n)
+        captureStart = position + n - capturedWindow
+        windowQueries = capturedWindow == 0 ? [] : (0..<c.layers).map { _ in FloatBuffer(count: capturedWindow * c.qDim) }
+        let rows = min(chunkSize, n)
+        if scratch == nil || scratch!.rows < rows { scratch = ForwardScratch(config: c, rows: rows, tileRows: tileRows) }
+        let s = scratch!
+        // Hidden states of the whole prompt [n][dim] and its rotary tables [n][headDim/2].
+        let x = FloatBuffer(count: n * c.dim)
+        for (r, id) in ids.enumerated() {
+            (x.pointer + r * c.dim).update(from: model.weights.tokenEmbedding.pointer + Int(id) * c.dim, count: c.dim)
         }
-        var start = 0
-        while start < ids.count {
-            let n = min(chunkSize, ids.count - start)
-            if scratch == nil || scratch!.rows < n {
-                scratch = ForwardScratch(config: model.config, rows: min(chunkSize, max(n, ids.count)), tileRows: tileRows)
+        let half = c.headDim / 2
+        let cos = FloatBuffer(count: n * half), sin = FloatBuffer(count: n * half)
+        model.rotary.fill(first: position, rows: n, cos: cos.pointer, sin: sin.pointer)
+        for l in 0..<c.layers {
+            var start = 0
+            while start < n {
+                let t = min(chunkSize, n - start)
+                layerForward(l, x: x.pointer + start * c.dim, rows: t, firstPosition: position + start,
+                             cos: cos.pointer + start * half, sin: sin.pointer + start * half, scratch: s, observer: observer)
+                start += t
             }
-            forward(Array(ids[start..<start + n]), scratch: scratch!, observer: observer,
-                    wantLogits: start + n == ids.count)
-            start += n
+            afterLayer?(l)
         }
+        position += n
+        computeLogits(lastRow: x.pointer + (n - 1) * c.dim, scratch: s)
         return logits.toArray()
     }
 
     /// Feeds one token and returns the logits for the next.
     public func step(_ id: Int32) throws -> [Float] {
         try checkIDs([id])
-        forward([id], scratch: decodeScratch, observer: nil, wantLogits: true)
+        let c = model.config, s = decodeScratch
+        (s.x.pointer).update(from: model.weights.tokenEmbedding.pointer + Int(id) * c.dim, count: c.dim)
+        model.rotary.fill(first: position, rows: 1, cos: s.cos.pointer, sin: s.sin.pointer)
+        for l in 0..<c.layers {
+            layerForward(l, x: s.x.pointer, rows: 1, firstPosition: position, cos: s.cos.pointer, sin: s.sin.pointer,
+                         scratch: s, observer: nil)
+        }
+        position += 1
+        computeLogits(lastRow: s.x.pointer, scratch: s)
         return logits.toArray()
     }
 
@@ -71,71 +97,6 @@ public final class InferenceSession {
     /// Frees scratch memory that only prefill needs.
     public func releasePrefillScratch() { scratch = nil }
 
-    private func checkIDs(_ ids: [Int32]) throws {
-        let v = model.config.vocabSize
-        if let bad = ids.first(where: { $0 < 0 || Int($0) >= v }) { throw EngineError.tokenOutOfRange(id: bad, vocabSize: v) }
-    }
-
-    // MARK: forward pass
-
-    private func forward(_ ids: [Int32], scratch s: ForwardScratch, observer: AttentionObserver?, wantLogits: Bool) {
-        let c = model.config, w = model.weights
-        let T = ids.count, dim = c.dim, d = c.headDim
-        let qkvDim = c.qDim + 2 * c.kvDim, ff = c.ffnDim
-        for (r, id) in ids.enumerated() {
-            (s.x.pointer + r * dim).update(from: w.tokenEmbedding.pointer + Int(id) * dim, count: dim)
-        }
-        model.rotary.fill(first: position, rows: T, cos: s.cos.pointer, sin: s.sin.pointer)
-
-        for l in 0..<c.layers {
-            let L = w.layers[l]
-            // Attention block.
-            pkv_rmsnorm(s.x.pointer, L.attnNorm.pointer, s.xn.pointer, Int64(T), Int64(dim), c.rmsEps)
-            BLAS.linear(rows: T, out: qkvDim, inDim: dim, x: s.xn.pointer, ldx: dim, w: L.qkv.pointer,
-                        y: s.qkv.pointer, ldy: qkvDim)
-            pkv_rope_pairs(s.qkv.pointer, Int64(T), Int64(qkvDim), Int64(c.heads), Int64(d), s.cos.pointer, s.sin.pointer)
-            pkv_rope_pairs(s.qkv.pointer + c.qDim, Int64(T), Int64(qkvDim), Int64(c.kvHeads), Int64(d), s.cos.pointer, s.sin.pointer)
-            if capturedWindow > 0 { captureQueries(layer: l, rows: T, scratch: s) }
-            let streams = cache.layers[l]
-            for (si, stream) in streams.enumerated() {
-                let g = cache.kvHead(ofStream: si)
-                stream.append(k: s.qkv.pointer + c.qDim + g * d, v: s.qkv.pointer + c.qDim + c.kvDim + g * d,
-                              rows: T, stride: qkvDim, firstPosition: position)
-            }
-            attention(layer: l, rows: T, scratch: s, observer: observer)
-            BLAS.linear(rows: T, out: dim, inDim: c.qDim, x: s.attn.pointer, ldx: c.qDim, w: L.attnOutput.pointer,
-                        y: s.proj.pointer, ldy: dim)
-            pkv_add(s.x.pointer, s.proj.pointer, Int64(T * dim))
-            // Feed-forward block (SwiGLU).
-            pkv_rmsnorm(s.x.pointer, L.ffnNorm.pointer, s.xn.pointer, Int64(T), Int64(dim), c.rmsEps)
-            BLAS.linear(rows: T, out: 2 * ff, inDim: dim, x: s.xn.pointer, ldx: dim, w: L.gateUp.pointer,
-                        y: s.gateUp.pointer, ldy: 2 * ff)
-            for r in 0..<T {
-                let row = s.gateUp.pointer + r * 2 * ff
-                pkv_silu_mul(row, row + ff, Int64(ff))
-            }
-            BLAS.linear(rows: T, out: dim, inDim: ff, x: s.gateUp.pointer, ldx: 2 * ff, w: L.down.pointer,
-                        y: s.proj.pointer, ldy: dim)
-            pkv_add(s.x.pointer, s.proj.pointer, Int64(T * dim))
-        }
-        position += T
-
-        if wantLogits {
-            let last = s.x.pointer + (T - 1) * dim
-            pkv_rmsnorm(last, w.outputNorm.pointer, s.xn.pointer, 1, Int64(dim), c.rmsEps)
-            BLAS.gemv(m: c.vocabSize, n: dim, a: w.output.pointer, lda: dim, x: s.xn.pointer, y: logits.pointer)
-        }
-    }
-
-    private func captureQueries(layer l: Int, rows T: Int, scratch s: ForwardScratch) {
-        let qkvDim = model.config.qDim + 2 * model.config.kvDim, qDim = model.config.qDim
-        for r in 0..<T {
-            let i = position + r - captureStart
-            guard i >= 0 && i < capturedWindow else { continue }
-            (windowQueries[l].pointer + i * qDim).update(from: s.qkv.pointer + r * qkvDim, count: qDim)
-        }
-    }
-
     /// Drops the captured window queries once a policy has used them.
     public func releaseCapture() {
         windowQueries = []
@@ -143,10 +104,64 @@ public final class InferenceSession {
         captureStart = Int.max
     }
 
+    private func checkIDs(_ ids: [Int32]) throws {
+        let v = model.config.vocabSize
+        if let bad = ids.first(where: { $0 < 0 || Int($0) >= v }) { throw EngineError.tokenOutOfRange(id: bad, vocabSize: v) }
+    }
+
+    // MARK: forward pass
+
+    /// One transformer layer over `rows` consecutive tokens whose hidden states `x` [rows][dim]
+    /// are updated in place. The tokens' K/V are appended to the layer's cache streams first.
+    private func layerForward(_ l: Int, x: UnsafeMutablePointer<Float>, rows T: Int, firstPosition: Int,
+                              cos: UnsafePointer<Float>, sin: UnsafePointer<Float>, scratch s: ForwardScratch,
+                              observer: AttentionObserver?) {
+        let c = model.config, L = model.weights.layers[l]
+        let dim = c.dim, d = c.headDim, qkvDim = c.qDim + 2 * c.kvDim, ff = c.ffnDim
+        // Attention block.
+        pkv_rmsnorm(x, L.attnNorm.pointer, s.xn.pointer, Int64(T), Int64(dim), c.rmsEps)
+        BLAS.linear(rows: T, out: qkvDim, inDim: dim, x: s.xn.pointer, ldx: dim, w: L.qkv.pointer, y: s.qkv.pointer, ldy: qkvDim)
+        pkv_rope_pairs(s.qkv.pointer, Int64(T), Int64(qkvDim), Int64(c.heads), Int64(d), cos, sin)
+        pkv_rope_pairs(s.qkv.pointer + c.qDim, Int64(T), Int64(qkvDim), Int64(c.kvHeads), Int64(d), cos, sin)
+        if capturedWindow > 0 { captureQueries(layer: l, rows: T, firstPosition: firstPosition, scratch: s) }
+        for (si, stream) in cache.layers[l].enumerated() {
+            let g = cache.kvHead(ofStream: si)
+            stream.append(k: s.qkv.pointer + c.qDim + g * d, v: s.qkv.pointer + c.qDim + c.kvDim + g * d,
+                          rows: T, stride: qkvDim, firstPosition: firstPosition)
+        }
+        attention(layer: l, rows: T, firstPosition: firstPosition, scratch: s, observer: observer)
+        BLAS.linear(rows: T, out: dim, inDim: c.qDim, x: s.attn.pointer, ldx: c.qDim, w: L.attnOutput.pointer, y: s.proj.pointer, ldy: dim)
+        pkv_add(x, s.proj.pointer, Int64(T * dim))
+        // Feed-forward block (SwiGLU).
+        pkv_rmsnorm(x, L.ffnNorm.pointer, s.xn.pointer, Int64(T), Int64(dim), c.rmsEps)
+        BLAS.linear(rows: T, out: 2 * ff, inDim: dim, x: s.xn.pointer, ldx: dim, w: L.gateUp.pointer, y: s.gateUp.pointer, ldy: 2 * ff)
+        for r in 0..<T {
+            let row = s.gateUp.pointer + r * 2 * ff
+            pkv_silu_mul(row, row + ff, Int64(ff))
+        }
+        BLAS.linear(rows: T, out: dim, inDim: ff, x: s.gateUp.pointer, ldx: 2 * ff, w: L.down.pointer, y: s.proj.pointer, ldy: dim)
+        pkv_add(x, s.proj.pointer, Int64(T * dim))
+    }
+
+    private func computeLogits(lastRow: UnsafePointer<Float>, scratch s: ForwardScratch) {
+        let c = model.config, w = model.weights
+        pkv_rmsnorm(lastRow, w.outputNorm.pointer, s.xn.pointer, 1, Int64(c.dim), c.rmsEps)
+        BLAS.gemv(m: c.vocabSize, n: c.dim, a: w.output.pointer, lda: c.dim, x: s.xn.pointer, y: logits.pointer)
+    }
+
+    private func captureQueries(layer l: Int, rows T: Int, firstPosition: Int, scratch s: ForwardScratch) {
+        let qkvDim = model.config.qDim + 2 * model.config.kvDim, qDim = model.config.qDim
+        for r in 0..<T {
+            let i = firstPosition + r - captureStart
+            guard i >= 0 && i < capturedWindow else { continue }
+            (windowQueries[l].pointer + i * qDim).update(from: s.qkv.pointer + r * qkvDim, count: qDim)
+        }
+    }
+
     /// softmax(Q·Kᵀ/√d)·V for the chunk's rows, tile by tile: a tile is at most tileRows × width.
     /// The chunk's own keys are the last `rows` entries of each stream, so row r sees
     /// `count − rows + r + 1` keys (causal), whether or not earlier entries were compressed.
-    private func attention(layer l: Int, rows T: Int, scratch s: ForwardScratch, observer: AttentionObserver?) {
+    private func attention(layer l: Int, rows T: Int, firstPosition: Int, scratch s: ForwardScratch, observer: AttentionObserver?) {
         let c = model.config, d = c.headDim
         let qkvDim = c.qDim + 2 * c.kvDim
         let scale = 1 / Float(d).squareRoot()
@@ -175,7 +190,7 @@ public final class InferenceSession {
                 s.rowLengths.withUnsafeBufferPointer {
                     pkv_softmax_rows(p, Int64(tb), Int64(width), Int64(width), $0.baseAddress!)
                 }
-                observer?.observe(layer: l, queryHead: h, chunkStart: position, chunkRows: T, firstRow: r0, rows: tb,
+                observer?.observe(layer: l, queryHead: h, firstPosition: firstPosition + r0, rows: tb,
                                   probabilities: p, width: width, ld: width)
                 BLAS.gemmAB(m: tb, n: d, k: width, a: p, lda: width, b: stream.values, ldb: d,
                             c: out + r0 * c.qDim, ldc: c.qDim)

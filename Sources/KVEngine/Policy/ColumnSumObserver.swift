@@ -10,7 +10,7 @@ final class ColumnSumObserver: AttentionObserver {
         sums = Array(repeating: Array(repeating: [Float](repeating: 0, count: max(limit, 0)), count: heads), count: layers)
     }
 
-    func observe(layer: Int, queryHead: Int, chunkStart: Int, chunkRows: Int, firstRow: Int, rows: Int,
+    func observe(layer: Int, queryHead: Int, firstPosition: Int, rows: Int,
                  probabilities: UnsafePointer<Float>, width: Int, ld: Int) {
         let cols = min(width, limit)
         guard cols > 0 else { return }

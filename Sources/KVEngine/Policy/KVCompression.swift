@@ -1,42 +1,53 @@
-/// Runs a policy over a session's cache after prefill: gathers the evidence, asks the policy
-/// per layer what to keep, and drops the rest from the cache (memory really drops).
+/// Runs a policy over a session's cache during prefill: gathers the evidence, asks the policy
+/// what each layer keeps as soon as that layer has seen the whole prompt, and drops the rest
+/// from the cache (memory really drops, and only one layer is ever held uncompressed).
 public enum KVCompression {
     /// Prefills `ids`, capturing the last `window` query rows and, if asked, the full-attention
-    /// column sums (H2O), and returns the last token's logits with the evidence.
-    public static func prefill(session: InferenceSession, ids: [Int32], window: Int, columnSums: Bool) throws
+    /// column sums (H2O); `afterLayer` gets each finished layer with the evidence so far.
+    /// Returns the last token's logits and the evidence.
+    public static func prefill(session: InferenceSession, ids: [Int32], window: Int, columnSums: Bool,
+                               afterLayer: ((Int, PrefillEvidence) -> Void)? = nil) throws
         -> (logits: [Float], evidence: PrefillEvidence) {
         let c = session.model.config
         let observer = columnSums ? ColumnSumObserver(layers: c.layers, heads: c.heads, limit: ids.count - window) : nil
-        let logits = try session.prefill(ids, observer: observer, captureWindow: window)
-        let evidence = PrefillEvidence(promptLength: ids.count, config: c, layout: session.cache.layout,
-                                       windowQueries: session.windowQueries, window: session.capturedWindow,
-                                       columnSums: observer?.sums)
-        return (logits, evidence)
+        func evidence() -> PrefillEvidence {
+            PrefillEvidence(promptLength: ids.count, config: c, layout: session.cache.layout,
+                            windowQueries: session.windowQueries, window: session.capturedWindow, columnSums: observer)
+        }
+        let logits = try session.prefill(ids, observer: observer, captureWindow: window,
+                                         afterLayer: afterLayer.map { f in { l in f(l, evidence()) } })
+        return (logits, evidence())
     }
 
     /// What `policy` keeps in every layer of the session's (still uncompressed) cache.
     public static func selections(_ policy: KVPolicy, session: InferenceSession, evidence: PrefillEvidence) -> [LayerSelection] {
-        session.cache.layers.enumerated().map { policy.select(layer: $0, streams: $1, evidence: evidence) }
+        session.cache.layers.indices.map { select(policy, layer: $0, session: session, evidence: evidence) }
+    }
+
+    static func select(_ policy: KVPolicy, layer l: Int, session: InferenceSession, evidence: PrefillEvidence) -> LayerSelection {
+        policy.select(layer: l, streams: session.cache.layers[l], evidence: evidence)
     }
 
     /// Drops from the cache every entry a selection does not keep.
-    public static func apply(_ selections: [LayerSelection], to session: InferenceSession) {
-        for sel in selections {
-            for (s, stream) in session.cache.layers[sel.layer].enumerated() where sel.kept[s].count < stream.count {
-                stream.retain(indices: sel.kept[s])
-            }
+    public static func apply(_ selection: LayerSelection, to session: InferenceSession) {
+        for (s, stream) in session.cache.layers[selection.layer].enumerated() where selection.kept[s].count < stream.count {
+            stream.retain(indices: selection.kept[s])
         }
-        session.releaseCapture()
     }
 
-    /// Prefill, select and compress in one go (FullKV when `policy` is nil).
+    /// Prefill, selecting and compressing each layer as soon as it is done (FullKV when `policy`
+    /// is nil). Returns the last token's logits and the per-layer selections.
     public static func prefillAndCompress(session: InferenceSession, ids: [Int32], policy: KVPolicy?) throws
         -> (logits: [Float], selections: [LayerSelection]) {
         guard let policy else { return (try session.prefill(ids), []) }
-        let (logits, evidence) = try prefill(session: session, ids: ids, window: policy.captureWindow,
-                                             columnSums: policy.needsColumnSums)
-        let sel = selections(policy, session: session, evidence: evidence)
-        apply(sel, to: session)
-        return (logits, sel)
+        var selections: [LayerSelection] = []
+        let (logits, _) = try prefill(session: session, ids: ids, window: policy.captureWindow,
+                                      columnSums: policy.needsColumnSums) { l, evidence in
+            let sel = select(policy, layer: l, session: session, evidence: evidence)
+            apply(sel, to: session)
+            selections.append(sel)
+        }
+        session.releaseCapture()
+        return (logits, selections)
     }
 }

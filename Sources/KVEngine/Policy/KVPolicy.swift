@@ -18,7 +18,7 @@ public struct PrefillEvidence {
     public let window: Int
     /// Column sums of the full causal attention over all rows, per layer and query head,
     /// for columns 0..<n−window (H2O). nil unless the policy asked for them.
-    public let columnSums: [[[Float]]]?
+    let columnSums: ColumnSumObserver?
 
     /// Window-attention column sums for stream `s` of layer `l`: the query head's own under
     /// `query_head`; the mean over the group's query heads under `kv_head` (KVCache-Factory
@@ -37,10 +37,10 @@ public struct PrefillEvidence {
 
     /// H2O column sums for stream `s` (mean over the group under `kv_head`).
     func fullScores(layer l: Int, stream s: Int) -> [Float] {
-        guard let columnSums else { return [] }
+        guard let sums = columnSums?.sums[l] else { return [] }
         let heads = layout == .queryHead ? [s] : Array(s * config.groupSize..<(s + 1) * config.groupSize)
-        var acc = columnSums[l][heads[0]]
-        for h in heads.dropFirst() { acc = zip(acc, columnSums[l][h]).map(+) }
+        var acc = sums[heads[0]]
+        for h in heads.dropFirst() { acc = zip(acc, sums[h]).map(+) }
         return heads.count == 1 ? acc : acc.map { $0 / Float(heads.count) }
     }
 }

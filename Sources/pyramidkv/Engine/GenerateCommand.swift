@@ -46,7 +46,7 @@ struct GenerateCommand: ParsableCommand {
     static func readIDs(_ path: String) throws -> [Int32] {
         let text = try readTextFile(path, option: "--prompt-ids")
         guard let ids = try? JSONDecoder().decode([Int32].self, from: Data(text.utf8)) else {
-            throw CLIError.badInput(option: "--prompt-ids", value: path, reason: "expected a JSON array of integer token ids")
+            throw InputError.badInput(option: "--prompt-ids", value: path, reason: "expected a JSON array of integer token ids")
         }
         return ids
     }

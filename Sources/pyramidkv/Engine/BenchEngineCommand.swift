@@ -2,10 +2,10 @@ import ArgumentParser
 import Foundation
 import KVEngine
 
-/// `pyramidkv bench`: prefill and decode throughput and peak memory per context length.
-struct BenchCommand: ParsableCommand {
+/// `pyramidkv bench [engine]`: prefill and decode throughput and peak memory per context length.
+struct BenchEngineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Prefill/decode tokens per second and peak memory per context length.")
+        commandName: "engine", abstract: "Prefill/decode tokens per second and peak memory per context length (the default).")
 
     @OptionGroup var model: ModelOptions
     @Option(help: "Comma-separated prompt lengths in tokens.") var context = "1024,4096,8000"
@@ -92,7 +92,7 @@ struct BenchCommand: ParsableCommand {
         let data = out.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
         guard p.terminationStatus == 0 else {
-            throw CLIError.badInput(option: "--baseline-script", value: script, reason: "exited with status \(p.terminationStatus)")
+            throw InputError.badInput(option: "--baseline-script", value: script, reason: "exited with status \(p.terminationStatus)")
         }
         return try JSONDecoder().decode([Row].self, from: data)
     }

@@ -1,0 +1,69 @@
+import FleetCore
+
+/// Stored predictions and scores of an experiment, and score uploads from the scoring step.
+extension CoordinatorStore {
+    public func results(experiment id: String) throws(StoreError) -> ExperimentResults {
+        guard let experiment = try read("SELECT spec_json FROM experiments WHERE id = ?", [id]).first else {
+            throw .notFound(kind: "experiment", id: id, field: "experiment")
+        }
+        let spec = try decode(ExperimentSpec.self, experiment["spec_json"].string, table: "experiments", id: id)
+        var jobs: [JobResults] = []
+        for row in try read("""
+            SELECT j.id, j.key, j.state, j.spec_json FROM experiment_jobs e JOIN jobs j ON j.id = e.job_id
+            WHERE e.experiment_id = ? ORDER BY j.id
+            """, [id]) {
+            let jobId = row["id"].int64 ?? -1
+            let jobSpec = try decode(JobSpec.self, row["spec_json"].string, table: "jobs", id: "\(jobId)")
+            var predictions: [PredictionRecord] = []
+            for prediction in try read("""
+                SELECT p.sample_id, s.sample_json, p.worker_id, p.prediction, p.prompt_tokens, p.generated_tokens,
+                       p.prefill_seconds, p.decode_seconds, p.kv_bytes, p.hardware_json,
+                       (SELECT min(c.score) FROM scores c WHERE c.job_id = p.job_id AND c.sample_id = p.sample_id)
+                           AS score
+                FROM predictions p JOIN samples s ON s.id = p.sample_id
+                JOIN job_samples js ON js.job_id = p.job_id AND js.sample_id = p.sample_id
+                WHERE p.job_id = ? ORDER BY js.ordinal
+                """, [jobId]) {
+                let sampleId = prediction["sample_id"].string ?? ""
+                let result = SampleResult(
+                    sampleId: sampleId, prediction: prediction["prediction"].string ?? "",
+                    promptTokens: prediction["prompt_tokens"].int ?? 0,
+                    generatedTokens: prediction["generated_tokens"].int ?? 0,
+                    prefillSeconds: prediction["prefill_seconds"].double ?? 0,
+                    decodeSeconds: prediction["decode_seconds"].double ?? 0,
+                    kvBytes: prediction["kv_bytes"].int ?? 0,
+                    hardware: try decode(HardwareClass.self, prediction["hardware_json"].string,
+                                         table: "predictions", id: sampleId))
+                predictions.append(PredictionRecord(
+                    sampleId: sampleId,
+                    sample: try decode(SampleSpec.self, prediction["sample_json"].string, table: "samples", id: sampleId),
+                    result: result, workerId: prediction["worker_id"].string ?? "",
+                    score: prediction["score"].double))
+            }
+            jobs.append(JobResults(jobId: jobId, key: JobKey(hex: row["key"].string ?? ""),
+                                   state: row["state"].string ?? "", spec: jobSpec, predictions: predictions))
+        }
+        return ExperimentResults(experiment: id, spec: spec, jobs: jobs)
+    }
+
+    /// Stores scores computed over stored predictions; a score for the same (job, sample, metric)
+    /// replaces the old one, so rescoring after a metric fix needs no model run.
+    public func storeScores(_ upload: ScoreUpload) throws(StoreError) -> ScoreUploadResponse {
+        let now = clock.now()
+        return try write {
+            for (index, score) in upload.scores.enumerated() {
+                guard try !database.query("SELECT 1 FROM predictions WHERE job_id = ? AND sample_id = ?",
+                                          [score.jobId, score.sampleId]).isEmpty else {
+                    throw StoreError.notFound(kind: "prediction", id: "\(score.jobId)/\(score.sampleId)",
+                                              field: "scores[\(index)]")
+                }
+                try database.execute("""
+                    INSERT INTO scores (job_id, sample_id, metric, score, scored_at) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (job_id, sample_id, metric) DO UPDATE SET score = excluded.score,
+                        scored_at = excluded.scored_at
+                    """, [score.jobId, score.sampleId, score.metric, score.score, now])
+            }
+            return ScoreUploadResponse(stored: upload.scores.count)
+        }
+    }
+}

@@ -1,0 +1,237 @@
+/// A submitted experiment that cannot be expanded; names the field (`spec.budgets[1]`).
+public struct ExperimentSpecError: Error, Equatable, CustomStringConvertible, Sendable {
+    public let field: String
+    public let reason: String
+
+    public init(field: String, reason: String) {
+        self.field = field
+        self.reason = reason
+    }
+
+    public var description: String { "\(field): \(reason)" }
+}
+
+/// An experiment expanded into content-addressed samples and jobs.
+public struct ExpandedExperiment: Sendable {
+    /// "exp-" + the first 16 hex digits of sha256(canonical spec and sample ids).
+    public let experimentId: String
+    public let samples: [StoredSample]
+    public let jobs: [ExpandedJob]
+}
+
+public struct ExpandedJob: Sendable {
+    public let key: JobKey
+    public let spec: JobSpec
+}
+
+/// Expands a sweep into jobs: policies × budgets × (dataset) × shards of samples.
+/// Pure and deterministic: the same spec and samples give the same ids and keys.
+public enum ExperimentExpansion {
+    public static func expand(_ spec: ExperimentSpec,
+                              samples submitted: [SampleSpec]) throws(ExperimentSpecError) -> ExpandedExperiment {
+        try validateCommon(spec)
+        var groups: [(dataset: String, settings: GroupSettings, samples: [StoredSample])] = []
+        switch spec.benchmark {
+        case .needle:
+            guard let sweep = spec.needle else {
+                throw ExperimentSpecError(field: "spec.needle", reason: "required for benchmark needle")
+            }
+            guard spec.longbench == nil else {
+                throw ExperimentSpecError(field: "spec.longbench", reason: "not allowed for benchmark needle")
+            }
+            guard submitted.isEmpty else {
+                throw ExperimentSpecError(field: "samples", reason: "needle samples are generated from the grid; send none")
+            }
+            try validateNeedle(sweep)
+            var cells: [StoredSample] = []
+            for length in sweep.lengths {
+                for depth in sweep.depths {
+                    cells.append(try stored(.needleCell(length: length, depth: depth), field: "spec.needle"))
+                }
+            }
+            let settings = GroupSettings(datasetVersion: "needle-1", promptTemplate: sweep.settings.promptTemplate,
+                                         applyChatTemplate: false, maxLength: nil,
+                                         maxNewTokens: sweep.settings.maxNewTokens, stop: sweep.settings.stop,
+                                         needle: sweep.settings)
+            groups.append(("needle", settings, cells))
+        case .longbench:
+            guard let sweep = spec.longbench else {
+                throw ExperimentSpecError(field: "spec.longbench", reason: "required for benchmark longbench")
+            }
+            guard spec.needle == nil else {
+                throw ExperimentSpecError(field: "spec.needle", reason: "not allowed for benchmark longbench")
+            }
+            try validateLongBench(sweep)
+            var byDataset: [String: [StoredSample]] = [:]
+            let known = Set(sweep.datasets.map(\.dataset))
+            for (index, sample) in submitted.enumerated() {
+                guard sample.benchmark == .longbench, known.contains(sample.dataset) else {
+                    throw ExperimentSpecError(field: "samples[\(index)].dataset",
+                                              reason: "'\(sample.dataset)' is not a longbench dataset of this experiment")
+                }
+                byDataset[sample.dataset, default: []].append(try stored(sample, field: "samples[\(index)]"))
+            }
+            for dataset in sweep.datasets {
+                var samples = byDataset[dataset.dataset] ?? []
+                if let limit = sweep.limit { samples = Array(samples.prefix(limit)) }
+                guard !samples.isEmpty else {
+                    throw ExperimentSpecError(field: "samples", reason: "no samples for dataset '\(dataset.dataset)'")
+                }
+                let settings = GroupSettings(datasetVersion: sweep.datasetVersion,
+                                             promptTemplate: dataset.promptTemplate,
+                                             applyChatTemplate: dataset.applyChatTemplate,
+                                             maxLength: sweep.maxLength, maxNewTokens: dataset.maxNewTokens,
+                                             stop: dataset.stop, needle: nil)
+                groups.append((dataset.dataset, settings, samples))
+            }
+        }
+
+        var jobs: [ExpandedJob] = []
+        var seenKeys = Set<JobKey>()
+        var allSamples: [StoredSample] = []
+        var seenSamples = Set<String>()
+        for group in groups {
+            for sample in group.samples where seenSamples.insert(sample.id).inserted {
+                allSamples.append(sample)
+            }
+            let shards = ShardPlanner.shards(group.samples, targetTokens: spec.shardTokens) {
+                $0.sample.estimatedPromptTokens(maxLength: group.settings.maxLength)
+            }
+            for policy in spec.policies {
+                for budget in spec.budgets {
+                    for shard in shards {
+                        let job = JobSpec(benchmark: spec.benchmark, modelSha256: spec.modelSha256,
+                                          policy: policy, budget: budget, dataset: group.dataset,
+                                          datasetVersion: group.settings.datasetVersion,
+                                          promptTemplate: group.settings.promptTemplate,
+                                          applyChatTemplate: group.settings.applyChatTemplate,
+                                          maxLength: group.settings.maxLength,
+                                          maxNewTokens: group.settings.maxNewTokens,
+                                          stop: group.settings.stop, needle: group.settings.needle,
+                                          sampleIds: shard.map(\.id))
+                        let key = try hashed(job)
+                        if seenKeys.insert(key).inserted {
+                            jobs.append(ExpandedJob(key: key, spec: job))
+                        }
+                    }
+                }
+            }
+        }
+        let identity = ExperimentIdentity(spec: spec, sampleIds: allSamples.map(\.id))
+        let digest: String
+        do {
+            digest = try ContentHash.sha256OfCanonicalJSON(identity)
+        } catch {
+            throw ExperimentSpecError(field: "spec", reason: error.description)
+        }
+        return ExpandedExperiment(experimentId: "exp-" + digest.prefix(16), samples: allSamples, jobs: jobs)
+    }
+
+    private struct GroupSettings {
+        let datasetVersion: String
+        let promptTemplate: String
+        let applyChatTemplate: Bool
+        let maxLength: Int?
+        let maxNewTokens: Int
+        let stop: [String]
+        let needle: NeedleSettings?
+    }
+
+    private struct ExperimentIdentity: Encodable {
+        let spec: ExperimentSpec
+        let sampleIds: [String]
+    }
+
+    private static func stored(_ sample: SampleSpec, field: String) throws(ExperimentSpecError) -> StoredSample {
+        do {
+            return StoredSample(id: try sample.id(), sample: sample)
+        } catch {
+            throw ExperimentSpecError(field: field, reason: error.description)
+        }
+    }
+
+    private static func hashed(_ job: JobSpec) throws(ExperimentSpecError) -> JobKey {
+        do {
+            return try job.key()
+        } catch {
+            throw ExperimentSpecError(field: "spec", reason: error.description)
+        }
+    }
+
+    private static func validateCommon(_ spec: ExperimentSpec) throws(ExperimentSpecError) {
+        guard ContentHash.isSHA256Hex(spec.modelSha256) else {
+            throw ExperimentSpecError(field: "spec.model_sha256", reason: "must be 64 lower-case hex digits")
+        }
+        guard !spec.policies.isEmpty else {
+            throw ExperimentSpecError(field: "spec.policies", reason: "at least one policy is required")
+        }
+        for (index, policy) in spec.policies.enumerated() {
+            guard !policy.name.isEmpty else {
+                throw ExperimentSpecError(field: "spec.policies[\(index)].name", reason: "must not be empty")
+            }
+            guard policy.window >= 0 else {
+                throw ExperimentSpecError(field: "spec.policies[\(index)].window", reason: "must be ≥ 0")
+            }
+            guard policy.kernel >= 1 else {
+                throw ExperimentSpecError(field: "spec.policies[\(index)].kernel", reason: "must be ≥ 1")
+            }
+            guard policy.beta >= 1 else {
+                throw ExperimentSpecError(field: "spec.policies[\(index)].beta", reason: "must be ≥ 1")
+            }
+        }
+        guard !spec.budgets.isEmpty else {
+            throw ExperimentSpecError(field: "spec.budgets", reason: "at least one budget is required")
+        }
+        if let index = spec.budgets.firstIndex(where: { $0 < 1 }) {
+            throw ExperimentSpecError(field: "spec.budgets[\(index)]", reason: "must be ≥ 1")
+        }
+        guard spec.maxAttempts >= 1 else {
+            throw ExperimentSpecError(field: "spec.max_attempts", reason: "must be ≥ 1")
+        }
+        guard spec.shardTokens >= 1 else {
+            throw ExperimentSpecError(field: "spec.shard_tokens", reason: "must be ≥ 1")
+        }
+    }
+
+    private static func validateNeedle(_ sweep: NeedleSweep) throws(ExperimentSpecError) {
+        guard !sweep.lengths.isEmpty else {
+            throw ExperimentSpecError(field: "spec.needle.lengths", reason: "at least one length is required")
+        }
+        if let index = sweep.lengths.firstIndex(where: { $0 < 1 }) {
+            throw ExperimentSpecError(field: "spec.needle.lengths[\(index)]", reason: "must be ≥ 1")
+        }
+        guard !sweep.depths.isEmpty else {
+            throw ExperimentSpecError(field: "spec.needle.depths", reason: "at least one depth is required")
+        }
+        if let index = sweep.depths.firstIndex(where: { !(0...100).contains($0) }) {
+            throw ExperimentSpecError(field: "spec.needle.depths[\(index)]", reason: "must lie in 0...100")
+        }
+        if let haystack = sweep.settings.haystackSha256, !ContentHash.isSHA256Hex(haystack) {
+            throw ExperimentSpecError(field: "spec.needle.settings.haystack_sha256",
+                                      reason: "must be 64 lower-case hex digits")
+        }
+    }
+
+    private static func validateLongBench(_ sweep: LongBenchSweep) throws(ExperimentSpecError) {
+        guard !sweep.datasets.isEmpty else {
+            throw ExperimentSpecError(field: "spec.longbench.datasets", reason: "at least one dataset is required")
+        }
+        guard sweep.maxLength >= 2 else {
+            throw ExperimentSpecError(field: "spec.longbench.max_length", reason: "must be ≥ 2")
+        }
+        if let limit = sweep.limit, limit < 1 {
+            throw ExperimentSpecError(field: "spec.longbench.limit", reason: "must be ≥ 1")
+        }
+        var names = Set<String>()
+        for (index, dataset) in sweep.datasets.enumerated() {
+            guard names.insert(dataset.dataset).inserted else {
+                throw ExperimentSpecError(field: "spec.longbench.datasets[\(index)].dataset",
+                                          reason: "'\(dataset.dataset)' appears twice")
+            }
+            guard dataset.maxNewTokens >= 1 else {
+                throw ExperimentSpecError(field: "spec.longbench.datasets[\(index)].max_new_tokens",
+                                          reason: "must be ≥ 1")
+            }
+        }
+    }
+}

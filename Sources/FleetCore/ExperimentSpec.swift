@@ -1,0 +1,30 @@
+/// A sweep as the user asked for it: policies × budgets × (needle grid cells | datasets).
+/// The coordinator expands it into jobs (`ExperimentExpansion`).
+public struct ExperimentSpec: Codable, Sendable, Hashable {
+    public var benchmark: Benchmark
+    /// sha256 of the GGUF model file the jobs must run with.
+    public var modelSha256: String
+    public var policies: [PolicyConfig]
+    public var budgets: [Int]
+    public var needle: NeedleSweep?
+    public var longbench: LongBenchSweep?
+    /// Higher runs first.
+    public var priority: Int
+    public var maxAttempts: Int
+    /// Target prompt tokens per job: samples are grouped into shards of about this size.
+    public var shardTokens: Int
+
+    public init(benchmark: Benchmark, modelSha256: String, policies: [PolicyConfig], budgets: [Int],
+                needle: NeedleSweep? = nil, longbench: LongBenchSweep? = nil, priority: Int = 0,
+                maxAttempts: Int = 3, shardTokens: Int = 65_536) {
+        self.benchmark = benchmark
+        self.modelSha256 = modelSha256
+        self.policies = policies
+        self.budgets = budgets
+        self.needle = needle
+        self.longbench = longbench
+        self.priority = priority
+        self.maxAttempts = maxAttempts
+        self.shardTokens = shardTokens
+    }
+}

@@ -1,0 +1,17 @@
+/// What a result was computed on (design §4): recorded with every prediction.
+public struct HardwareClass: Codable, Sendable, Hashable {
+    public var cpu: String
+    public var gpu: String?
+    public var threads: Int
+    public var dtype: String
+    public var engineVersion: String
+
+    public init(cpu: String, gpu: String? = nil, threads: Int, dtype: String,
+                engineVersion: String = FleetCore.engineVersion) {
+        self.cpu = cpu
+        self.gpu = gpu
+        self.threads = threads
+        self.dtype = dtype
+        self.engineVersion = engineVersion
+    }
+}

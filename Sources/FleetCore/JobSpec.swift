@@ -1,0 +1,65 @@
+/// Everything that changes a job's outputs (design §4), and nothing else: its canonical JSON
+/// hashes to the job key. Priority and attempts live on the job row, not here.
+public struct JobSpec: Codable, Sendable, Hashable {
+    public var benchmark: Benchmark
+    public var modelSha256: String
+    public var engineVersion: String
+    public var policy: PolicyConfig
+    /// Tokens kept per layer, window included.
+    public var budget: Int
+    /// LongBench dataset name, or "needle".
+    public var dataset: String
+    public var datasetVersion: String
+    public var promptTemplate: String
+    public var applyChatTemplate: Bool
+    /// Middle-truncation length (LongBench); nil for needle.
+    public var maxLength: Int?
+    public var maxNewTokens: Int
+    public var stop: [String]
+    /// Needle texts and haystack; nil for LongBench.
+    public var needle: NeedleSettings?
+    /// Content addresses of the samples, in run order.
+    public var sampleIds: [String]
+
+    public init(benchmark: Benchmark, modelSha256: String, engineVersion: String = FleetCore.engineVersion,
+                policy: PolicyConfig, budget: Int, dataset: String, datasetVersion: String,
+                promptTemplate: String, applyChatTemplate: Bool, maxLength: Int?, maxNewTokens: Int,
+                stop: [String], needle: NeedleSettings?, sampleIds: [String]) {
+        self.benchmark = benchmark
+        self.modelSha256 = modelSha256
+        self.engineVersion = engineVersion
+        self.policy = policy
+        self.budget = budget
+        self.dataset = dataset
+        self.datasetVersion = datasetVersion
+        self.promptTemplate = promptTemplate
+        self.applyChatTemplate = applyChatTemplate
+        self.maxLength = maxLength
+        self.maxNewTokens = maxNewTokens
+        self.stop = stop
+        self.needle = needle
+        self.sampleIds = sampleIds
+    }
+
+    public func key() throws(WireEncodingError) -> JobKey {
+        JobKey(hex: try ContentHash.sha256OfCanonicalJSON(self))
+    }
+}
+
+/// A job's content address: sha256 (lower-case hex) of its spec's canonical JSON.
+public struct JobKey: Codable, Sendable, Hashable, CustomStringConvertible {
+    public let hex: String
+
+    public init(hex: String) { self.hex = hex }
+
+    public init(from decoder: any Decoder) throws {
+        hex = try decoder.singleValueContainer().decode(String.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(hex)
+    }
+
+    public var description: String { hex }
+}

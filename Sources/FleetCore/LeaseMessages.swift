@@ -1,0 +1,136 @@
+/// Worker → coordinator: "give me a job". Only jobs for models the worker holds are offered.
+public struct LeaseRequest: Codable, Sendable, Hashable {
+    public var workerId: String
+    public var hardware: HardwareClass
+    /// sha256 of each model file the worker holds.
+    public var models: [String]
+
+    public init(workerId: String, hardware: HardwareClass, models: [String]) {
+        self.workerId = workerId
+        self.hardware = hardware
+        self.models = models
+    }
+}
+
+/// A granted lease: the job, the fencing token, and the samples still without a prediction.
+public struct Lease: Codable, Sendable, Hashable {
+    public var jobId: Int64
+    public var jobKey: JobKey
+    public var token: String
+    /// Seconds since 1970.
+    public var expiresAt: Double
+    public var leaseSeconds: Double
+    /// 1 for the first try; grows with each failed or expired try.
+    public var attempt: Int
+    public var spec: JobSpec
+    public var pendingSampleIds: [String]
+
+    public init(jobId: Int64, jobKey: JobKey, token: String, expiresAt: Double, leaseSeconds: Double,
+                attempt: Int, spec: JobSpec, pendingSampleIds: [String]) {
+        self.jobId = jobId
+        self.jobKey = jobKey
+        self.token = token
+        self.expiresAt = expiresAt
+        self.leaseSeconds = leaseSeconds
+        self.attempt = attempt
+        self.spec = spec
+        self.pendingSampleIds = pendingSampleIds
+    }
+}
+
+/// Coordinator → worker: a lease, or none (the "lease" key is absent) when no job fits.
+public struct LeaseResponse: Codable, Sendable, Hashable {
+    public var lease: Lease?
+
+    public init(lease: Lease?) { self.lease = lease }
+}
+
+public struct HeartbeatRequest: Codable, Sendable, Hashable {
+    public var token: String
+    public var samplesDone: Int
+
+    public init(token: String, samplesDone: Int) {
+        self.token = token
+        self.samplesDone = samplesDone
+    }
+}
+
+public struct HeartbeatResponse: Codable, Sendable, Hashable {
+    public var expiresAt: Double
+    /// True when the job was cancelled: stop and release it.
+    public var cancel: Bool
+
+    public init(expiresAt: Double, cancel: Bool) {
+        self.expiresAt = expiresAt
+        self.cancel = cancel
+    }
+}
+
+/// One sample's raw output (design §4: predictions are stored raw; scoring is separate).
+public struct SampleResult: Codable, Sendable, Hashable {
+    public var sampleId: String
+    public var prediction: String
+    public var promptTokens: Int
+    public var generatedTokens: Int
+    public var prefillSeconds: Double
+    public var decodeSeconds: Double
+    /// Bytes held by the compressed KV cache after prefill, in the layout actually used.
+    public var kvBytes: Int
+    public var hardware: HardwareClass
+
+    public init(sampleId: String, prediction: String, promptTokens: Int, generatedTokens: Int,
+                prefillSeconds: Double, decodeSeconds: Double, kvBytes: Int, hardware: HardwareClass) {
+        self.sampleId = sampleId
+        self.prediction = prediction
+        self.promptTokens = promptTokens
+        self.generatedTokens = generatedTokens
+        self.prefillSeconds = prefillSeconds
+        self.decodeSeconds = decodeSeconds
+        self.kvBytes = kvBytes
+        self.hardware = hardware
+    }
+}
+
+public struct PredictionPost: Codable, Sendable, Hashable {
+    public var token: String
+    public var result: SampleResult
+
+    public init(token: String, result: SampleResult) {
+        self.token = token
+        self.result = result
+    }
+}
+
+public struct PredictionAck: Codable, Sendable, Hashable {
+    /// False when this (job, sample) already had a prediction: the post changed nothing.
+    public var stored: Bool
+
+    public init(stored: Bool) { self.stored = stored }
+}
+
+public struct CompleteRequest: Codable, Sendable, Hashable {
+    public var token: String
+
+    public init(token: String) { self.token = token }
+}
+
+public struct FailRequest: Codable, Sendable, Hashable {
+    public var token: String
+    public var error: String
+
+    public init(token: String, error: String) {
+        self.token = token
+        self.error = error
+    }
+}
+
+/// The job's state after complete/fail.
+public struct JobStateResponse: Codable, Sendable, Hashable {
+    public var jobId: Int64
+    public var state: String
+
+    public init(jobId: Int64, state: String) {
+        self.jobId = jobId
+        self.state = state
+    }
+}

@@ -1,0 +1,96 @@
+import FleetCore
+import Foundation
+import KVEngine
+
+/// Runs one leased job: each pending sample through the engine, posting each prediction as
+/// soon as it exists, with heartbeats on a timer. Stops early (releasing the job) when the
+/// coordinator cancels it, the lease is lost, or the worker is told to stop.
+struct JobRunner {
+    let client: WorkerClient
+    let models: ModelStore
+    let hardware: HardwareClass
+    let haystackDirectory: String
+    let stop: StopSignal
+    let log: @Sendable (String) -> Void
+
+    enum Outcome: Equatable { case completed, released, cancelled, leaseLost, failed(String) }
+
+    func run(_ lease: Lease) async -> Outcome {
+        let interrupted = StopSignal()
+        let heartbeat = Task { await beat(lease, interrupted: interrupted) }
+        defer { heartbeat.cancel() }
+        let done = SampleCounter()
+        do {
+            let samples = try await client.samples(job: lease.jobId)
+            let pending = Set(lease.pendingSampleIds)
+            let model = try models.model(sha256: lease.spec.modelSha256)
+            let prompter = try SamplePrompter(model: model, spec: lease.spec, haystackDirectory: haystackDirectory)
+            for stored in samples where pending.contains(stored.id) {
+                if interrupted.isRequested { return await finish(lease, reason: heartbeatReason(interrupted)) }
+                if stop.isRequested { return await release(lease) }
+                let request = try prompter.request(for: stored)
+                let result = try await Self.generate(model: model, request: request)
+                let posted = SampleResult(
+                    sampleId: stored.id, prediction: result.text, promptTokens: result.promptTokens,
+                    generatedTokens: result.tokens.count, prefillSeconds: result.prefillMs / 1000,
+                    decodeSeconds: result.decodeMs / 1000, kvBytes: result.kvBytes, hardware: hardware)
+                _ = try await client.post(posted, for: lease)
+                done.increment()
+                log("job \(lease.jobId): sample \(done.value)/\(pending.count) (\(result.promptTokens) tokens, \(String(format: "%.1f", (result.prefillMs + result.decodeMs) / 1000)) s)")
+            }
+            _ = try await client.complete(lease)
+            return .completed
+        } catch let e as CoordinatorClientError {
+            log("job \(lease.jobId): coordinator: \(e)")
+            return .leaseLost
+        } catch {
+            let message = "\(error)"
+            log("job \(lease.jobId) failed: \(message)")
+            _ = try? await client.fail(lease, error: message)
+            return .failed(message)
+        }
+    }
+
+    /// Engine work runs off the cooperative pool so heartbeats keep flowing.
+    static func generate(model: LlamaModel, request: GenerationRequest) async throws -> GenerationResult {
+        try await withCheckedThrowingContinuation { cont in
+            Thread.detachNewThread {
+                cont.resume(with: Result { try Generator(model: model).generate(request) })
+            }
+        }
+    }
+
+    private func beat(_ lease: Lease, interrupted: StopSignal) async {
+        let period = max(1, lease.leaseSeconds / 3)
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(period))
+            if Task.isCancelled { return }
+            do {
+                let r = try await client.heartbeat(lease, samplesDone: 0)
+                if r.cancel { interrupted.request(); return }
+            } catch {
+                log("job \(lease.jobId): heartbeat failed: \(error)")
+            }
+        }
+    }
+
+    private func heartbeatReason(_ s: StopSignal) -> Outcome { .cancelled }
+
+    private func finish(_ lease: Lease, reason: Outcome) async -> Outcome {
+        _ = try? await client.release(lease)
+        return reason
+    }
+
+    private func release(_ lease: Lease) async -> Outcome {
+        _ = try? await client.release(lease)
+        return .released
+    }
+}
+
+/// Samples done in this job (read by the log line).
+final class SampleCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var n = 0
+    func increment() { lock.withLock { n += 1 } }
+    var value: Int { lock.withLock { n } }
+}

@@ -1,0 +1,51 @@
+import Crypto
+import Foundation
+import KVEngine
+
+/// Models this worker can load, found by the sha256 a job names. A model is loaded once and
+/// kept while jobs use it; files are hashed once per process.
+public final class ModelStore: @unchecked Sendable {
+    public let directories: [String]
+    private let lock = NSLock()
+    private var hashes: [String: String] = [:]      // path → sha256
+    private var loaded: (sha: String, model: LlamaModel)?
+
+    public init(directories: [String]) { self.directories = directories }
+
+    /// sha256 of every .gguf file in the model directories (for the lease request).
+    public func available() -> [String: String] {
+        var out: [String: String] = [:]
+        for dir in directories {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+            for name in names where name.hasSuffix(".gguf") {
+                let path = (dir as NSString).appendingPathComponent(name)
+                if let sha = try? hash(path) { out[sha] = path }
+            }
+        }
+        return out
+    }
+
+    /// The model with this sha256, loading it if needed.
+    public func model(sha256: String) throws -> LlamaModel {
+        lock.lock(); defer { lock.unlock() }
+        if let loaded, loaded.sha == sha256 { return loaded.model }
+        guard let path = available()[sha256] else { throw WorkerError.modelNotFound(sha256: sha256, searched: directories) }
+        loaded = nil  // release the previous model before loading the next
+        let model = try LlamaModel(path: path)
+        loaded = (sha256, model)
+        return model
+    }
+
+    func hash(_ path: String) throws -> String {
+        if let h = lock.withLock({ hashes[path] }) { return h }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw GGUFError.cannotOpen(file: path, reason: "unreadable")
+        }
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        while let chunk = try handle.read(upToCount: 1 << 22), !chunk.isEmpty { hasher.update(data: chunk) }
+        let hex = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        lock.withLock { hashes[path] = hex }
+        return hex
+    }
+}

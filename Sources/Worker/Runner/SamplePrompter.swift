@@ -1,0 +1,86 @@
+import FleetCore
+import Foundation
+import KVEngine
+import KVEval
+
+/// Turns a job's samples into engine requests exactly as the reference drivers do:
+/// needle cells with KVCache-Factory's needle builder, LongBench records with pred.py's
+/// template, middle truncation and chat rule (`kvcache-factory` protocol).
+final class SamplePrompter {
+    let model: LlamaModel
+    let spec: JobSpec
+    let policy: KVEngine.PolicyConfig?
+    private let tokenizer: EngineTokenizer
+    private var needleBuilder: NeedlePromptBuilder<EngineTokenizer>?
+    private let haystackDirectory: String
+
+    init(model: LlamaModel, spec: JobSpec, haystackDirectory: String) throws {
+        self.model = model
+        self.spec = spec
+        self.haystackDirectory = haystackDirectory
+        let template = (try? model.requireChatTemplate()) ?? ChatTemplate(family: .chatML)
+        let addBOS = (try? model.gguf.optionalBool("tokenizer.ggml.add_bos_token")) ?? nil
+        tokenizer = EngineTokenizer(tokenizer: model.tokenizer, template: template, addBOS: addBOS ?? false)
+        policy = try Self.enginePolicy(spec.policy, budget: spec.budget)
+    }
+
+    /// FleetCore's wire policy → the engine's. StreamingLLM's recent window comes from its
+    /// preset (4 sinks + B − 4 by default), not from the sweep-wide window.
+    static func enginePolicy(_ p: FleetCore.PolicyConfig, budget: Int) throws -> KVEngine.PolicyConfig? {
+        guard let name = KVEngine.PolicyConfig.Name(rawValue: p.name) else { throw WorkerError.unsupportedPolicy(name: p.name) }
+        if name == .fullkv { return nil }
+        let preset: KVEngine.PolicyConfig.Preset
+        if let raw = p.preset {
+            guard let v = KVEngine.PolicyConfig.Preset(rawValue: raw) else { throw WorkerError.unknownPreset(raw) }
+            preset = v
+        } else {
+            preset = .default
+        }
+        let config = KVEngine.PolicyConfig(
+            policy: name, budget: budget, window: name == .streamingllm ? nil : p.window, kernel: p.kernel,
+            pool: p.pooling == .avg ? .avg : .max, beta: p.beta,
+            layout: p.layout == .kvHead ? .kvHead : .queryHead, preset: preset)
+        try config.validate()
+        return config
+    }
+
+    var layout: KVEngine.CacheLayout { policy?.layout ?? .kvHead }
+
+    func request(for stored: StoredSample) throws -> GenerationRequest {
+        let s = stored.sample
+        switch s.benchmark {
+        case .needle:
+            guard let length = s.length, let depth = s.depth else {
+                throw WorkerError.badSample(id: stored.id, reason: "needle sample without length/depth")
+            }
+            let builder = try needle(minTokens: length)
+            let prompt = try builder.build(length: length, depth: depth)
+            var stop = model.tokenizer.eosIDs
+            if let nl = model.tokenizer.encode("\n").last { stop.insert(nl) }
+            return GenerationRequest(promptIDs: prompt.ids, maxNewTokens: spec.maxNewTokens, stopIDs: stop,
+                                     stopStrings: spec.stop, policy: policy, layout: layout)
+        case .longbench:
+            let record = LongBenchRecord(input: s.input ?? "", context: s.context ?? "", answers: s.answers ?? [],
+                                         length: s.recordLength ?? 0, dataset: s.dataset, language: "en",
+                                         allClasses: s.allClasses, id: s.recordId ?? stored.id)
+            let config = try LongBenchConfig.bundled()
+            let base = LongBenchDatasets.baseName(s.dataset)
+            if let t = config.prompt[base], t != spec.promptTemplate { throw WorkerError.promptMismatch(dataset: base) }
+            let proto = LongBenchProtocol(preset: .kvcacheFactory, maxLength: spec.maxLength ?? 7950,
+                                          chatTemplate: spec.applyChatTemplate)
+            let prompt = try LongBenchPromptBuilder(config: config, protocol: proto).build(record, tokenizer: tokenizer)
+            return GenerationRequest(promptIDs: prompt.ids, maxNewTokens: prompt.maxNewTokens, stopIDs: Set(prompt.stopIDs),
+                                     stopStrings: spec.stop, minNewTokens: prompt.minNewTokens, policy: policy, layout: layout)
+        }
+    }
+
+    private func needle(minTokens: Int) throws -> NeedlePromptBuilder<EngineTokenizer> {
+        if let b = needleBuilder, b.haystack.tokens.count >= minTokens { return b }
+        let settings = spec.needle ?? NeedleSettings()
+        let haystack = try NeedleHaystack(directory: haystackDirectory, minTokens: max(minTokens, 8000), tokenizer: tokenizer)
+        let b = NeedlePromptBuilder(tokenizer: tokenizer, haystack: haystack, needle: settings.needle,
+                                    question: settings.question, buffer: settings.bufferTokens)
+        needleBuilder = b
+        return b
+    }
+}

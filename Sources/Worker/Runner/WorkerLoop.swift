@@ -1,0 +1,70 @@
+import FleetCore
+import Foundation
+import KVEngine
+
+/// The worker process: lease a job, run it, repeat; back off while the coordinator is
+/// unreachable or has no work; exit cleanly once asked to stop.
+public struct WorkerLoop: Sendable {
+    public let client: WorkerClient
+    public let workerId: String
+    public let models: ModelStore
+    public let hardware: HardwareClass
+    public let haystackDirectory: String
+    public let stop: StopSignal
+    public let idleSeconds: Double
+    /// Exit when a lease finds no work (used by `pyramidkv demo` and tests).
+    public let exitWhenIdle: Bool
+    public let log: @Sendable (String) -> Void
+
+    public init(client: WorkerClient, workerId: String, models: ModelStore, hardware: HardwareClass,
+                haystackDirectory: String, stop: StopSignal, idleSeconds: Double = 2, exitWhenIdle: Bool = false,
+                log: @escaping @Sendable (String) -> Void) {
+        self.client = client
+        self.workerId = workerId
+        self.models = models
+        self.hardware = hardware
+        self.haystackDirectory = haystackDirectory
+        self.stop = stop
+        self.idleSeconds = idleSeconds
+        self.exitWhenIdle = exitWhenIdle
+        self.log = log
+    }
+
+    /// The hardware class of this process.
+    public static func localHardware(threads: Int) -> HardwareClass {
+        let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
+            .split(separator: "\n").first { $0.hasPrefix("model name") }?
+            .split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "unknown cpu"
+        return HardwareClass(cpu: "\(cpu) (OpenBLAS \(BLASRuntime.coreName))", threads: threads, dtype: "fp32")
+    }
+
+    /// Returns the number of jobs completed.
+    @discardableResult
+    public func run() async -> Int {
+        let runner = JobRunner(client: client, models: models, hardware: hardware, haystackDirectory: haystackDirectory,
+                               stop: stop, log: log)
+        var completed = 0
+        var backoff = idleSeconds
+        while !stop.isRequested {
+            let held = Array(models.available().keys).sorted()
+            let lease: Lease?
+            do {
+                lease = try await client.lease(LeaseRequest(workerId: workerId, hardware: hardware, models: held))
+                backoff = idleSeconds
+            } catch {
+                log("coordinator unreachable (\(error)); retrying in \(Int(backoff)) s")
+                try? await Task.sleep(for: .seconds(backoff))
+                backoff = min(backoff * 2, 30)
+                continue
+            }
+            guard let lease else {
+                if exitWhenIdle { break }
+                try? await Task.sleep(for: .seconds(idleSeconds))
+                continue
+            }
+            log("leased job \(lease.jobId) (\(lease.spec.policy.name)@\(lease.spec.budget), \(lease.spec.dataset), \(lease.pendingSampleIds.count) samples)")
+            if await runner.run(lease) == .completed { completed += 1 }
+        }
+        return completed
+    }
+}

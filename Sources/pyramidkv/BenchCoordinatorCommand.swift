@@ -1,0 +1,115 @@
+import ArgumentParser
+import Coordinator
+import FleetCore
+import Foundation
+import Worker
+
+/// `pyramidkv bench …`: measurements that are commands, not tests (design §5).
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench", abstract: "Benchmarks.",
+        subcommands: [BenchEngineCommand.self, BenchCoordinatorCommand.self], defaultSubcommand: BenchEngineCommand.self)
+}
+
+/// `pyramidkv bench coordinator`: simulated workers run lease → post → complete cycles against
+/// a coordinator on loopback (in-process server, real HTTP, real SQLite file). Baseline in the
+/// same run: GET /healthz from the same clients, which costs HTTP but no database work.
+struct BenchCoordinatorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "coordinator",
+        abstract: "Lease+post+complete cycles/s and latency with N simulated workers on loopback.")
+
+    @Option(help: "Simulated workers.") var workers = 50
+    @Option(help: "Jobs (one sample each) to run through.") var jobs = 5_000
+    @Option(help: "Seconds of /healthz baseline.") var baselineSeconds = 3.0
+    @Option(help: "SQLite file (default: a new file in the temp directory).") var db: String?
+
+    func run() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pyramidkv-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = db ?? directory.appendingPathComponent("bench.sqlite").path
+        let tokens = try APITokens(admin: UUID().uuidString, worker: UUID().uuidString)
+        let store = try CoordinatorStore(path: path, leaseSeconds: 60)
+        let server = CoordinatorServer(store: store, configuration: CoordinatorConfiguration(
+            host: "127.0.0.1", port: 0, tokens: tokens, leaseSeconds: 60))
+        let (ports, continuation) = AsyncStream<Int>.makeStream()
+        let serverTask = Task { try await server.run(handleSignals: false) { continuation.yield($0) } }
+        defer { serverTask.cancel() }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw CLIError("the coordinator did not start") }
+        let base = URL(string: "http://127.0.0.1:\(port)")!
+        func connection(_ token: String) -> CoordinatorConnection {
+            CoordinatorConnection(endpoint: CoordinatorEndpoint(baseURL: base, token: token), retry: .none)
+        }
+
+        let model = String(repeating: "0", count: 64)
+        let spec = ExperimentSpec(benchmark: .needle, modelSha256: model, policies: [PolicyConfig(name: "bench")],
+                                  budgets: [64], needle: NeedleSweep(lengths: Array(1...jobs), depths: [0]),
+                                  shardTokens: 1)
+        let submitted = try await AdminClient(connection: connection(tokens.adminToken)).submit(SubmitRequest(spec: spec))
+        print("bench: \(submitted.jobsCreated) jobs, \(workers) workers, coordinator on 127.0.0.1:\(port), db \(path)")
+
+        let baseline = try await Self.measureBaseline(workers: workers, seconds: baselineSeconds,
+                                                      connections: (0..<workers).map { _ in connection(tokens.workerToken) })
+        let hardware = HardwareClass(cpu: "bench", threads: 1, dtype: "none")
+        let started = ContinuousClock.now
+        let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
+            for index in 0..<workers {
+                let client = WorkerClient(connection: connection(tokens.workerToken))
+                group.addTask {
+                    var samples: [Double] = []
+                    let request = LeaseRequest(workerId: "bench-\(index)", hardware: hardware, models: [model])
+                    while true {
+                        let cycleStart = ContinuousClock.now
+                        guard let lease = try await client.lease(request) else { break }
+                        let result = SampleResult(sampleId: lease.pendingSampleIds[0], prediction: "x", promptTokens: 1,
+                                                  generatedTokens: 1, prefillSeconds: 0, decodeSeconds: 0, kvBytes: 0,
+                                                  hardware: hardware)
+                        _ = try await client.post(result, for: lease)
+                        _ = try await client.complete(lease)
+                        samples.append((ContinuousClock.now - cycleStart).inSeconds)
+                    }
+                    return samples
+                }
+            }
+            var all: [Double] = []
+            for try await part in group { all += part }
+            return all
+        }
+        let elapsed = (ContinuousClock.now - started).inSeconds
+        let sorted = latencies.sorted()
+        let rate = Double(sorted.count) / elapsed
+        let status = try await store.experimentStatus(submitted.experiment)
+        print(String(format: "baseline GET /healthz: %.0f req/s", baseline))
+        print(String(format: "cycles (lease+post+complete): %d in %.2f s = %.0f cycles/s (%.0f req/s, %.2f× baseline req/s)",
+                     sorted.count, elapsed, rate, 3 * rate, 3 * rate / baseline))
+        print(String(format: "cycle latency: p50 %.1f ms, p99 %.1f ms, max %.1f ms",
+                     1000 * Self.percentile(sorted, 0.50), 1000 * Self.percentile(sorted, 0.99), 1000 * (sorted.last ?? 0)))
+        print("jobs done \(status.jobs.done)/\(submitted.jobsCreated), predictions \(status.samples.done)")
+    }
+
+    static func measureBaseline(workers: Int, seconds: Double, connections: [CoordinatorConnection]) async throws -> Double {
+        guard seconds > 0 else { return .nan }
+        let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
+        let count = try await withThrowingTaskGroup(of: Int.self) { group in
+            for connection in connections {
+                group.addTask {
+                    var done = 0
+                    while ContinuousClock.now < deadline {
+                        _ = try await connection.send("GET", "/healthz", body: nil, contentType: "application/json")
+                        done += 1
+                    }
+                    return done
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        return Double(count) / seconds
+    }
+
+    static func percentile(_ sorted: [Double], _ fraction: Double) -> Double {
+        guard !sorted.isEmpty else { return 0 }
+        return sorted[min(sorted.count - 1, Int((Double(sorted.count) * fraction).rounded(.up)) - 1)]
+    }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import Coordinator
+import Foundation
+
+/// `pyramidkv coordinator`: the daemon that owns the database and serves the API.
+struct CoordinatorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "coordinator",
+        abstract: "Run the coordinator: SQLite store plus the HTTP API for submitters and workers.")
+
+    @Option(help: "SQLite database file (created if missing).")
+    var db: String
+
+    @Option(help: "Address to listen on, HOST:PORT.")
+    var listen = "127.0.0.1:8787"
+
+    @Option(help: "File holding the admin bearer token.")
+    var adminTokenFile: String
+
+    @Option(help: "File holding the worker bearer token.")
+    var workerTokenFile: String
+
+    @Option(help: "Lease length in seconds; a job whose worker goes silent this long is queued again.")
+    var leaseSeconds: Double = 60
+
+    @Option(help: "Largest request body accepted, in MiB.")
+    var maxBodyMib: Int = 64
+
+    func run() async throws {
+        guard leaseSeconds > 0 else { throw ValidationError("--lease-seconds must be positive") }
+        guard maxBodyMib > 0 else { throw ValidationError("--max-body-mib must be positive") }
+        let (host, port) = try CoordinatorConfiguration.parseListen(listen)
+        let tokens = try APITokens(
+            admin: try CoordinatorConfiguration.readToken(file: adminTokenFile, role: "admin"),
+            worker: try CoordinatorConfiguration.readToken(file: workerTokenFile, role: "worker"))
+        let store = try CoordinatorStore(path: db, leaseSeconds: leaseSeconds)
+        let configuration = CoordinatorConfiguration(host: host, port: port, tokens: tokens, leaseSeconds: leaseSeconds,
+                                                     maxBodyBytes: maxBodyMib << 20)
+        let database = db
+        try await CoordinatorServer(store: store, configuration: configuration).run(handleSignals: true) { port in
+            // Written straight to the file handle so the line is out at once, even into a pipe.
+            let line = "pyramidkv coordinator: listening on http://\(host):\(port) (database \(database), "
+                + "schema v\(SchemaMigrations.latestVersion), lease \(leaseSeconds) s)\n"
+            FileHandle.standardOutput.write(Data(line.utf8))
+        }
+        print("pyramidkv coordinator: stopped cleanly")
+    }
+}

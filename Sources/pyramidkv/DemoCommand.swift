@@ -1,0 +1,128 @@
+import ArgumentParser
+import Coordinator
+import FleetCore
+import Foundation
+import KVEngine
+import KVEval
+import Worker
+
+/// `pyramidkv demo` (= `make demo`): the fleet on one machine. A coordinator (SQLite file, HTTP
+/// on loopback) and a worker run in this process over the same code paths as the daemons; a
+/// small needle grid and a synthetic LongBench-format set run under FullKV, SnapKV and PyramidKV
+/// at two budgets; the table is printed and the heatmaps written.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo", abstract: "Coordinator + worker in one process: a small sweep, its table and heatmaps.")
+
+    @Option(help: "Output directory (database, heatmaps, synthetic data).") var out = "demo-out"
+    @Option(help: "Needle context lengths.") var lengths = "1000,2000,3000"
+    @Option(help: "Needle depths (percent).") var depths = "0,50,100"
+    @Option(help: "Policies.") var policies = "fullkv,snapkv,pyramidkv"
+    @Option(help: "Budgets (tokens per layer).") var budgets = "64,128"
+    @Option(help: "Synthetic LongBench records per task (0 skips LongBench).") var longbenchSamples = 4
+    @Option(help: "BLAS threads (default: all cores).") var threads: Int?
+
+    func run() async throws {
+        BLASSetup.ensureFastKernel()
+        if let threads { BLASRuntime.setThreads(max(1, threads)) }
+        let started = Date()
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let modelPath = try DefaultAssets.requireModel()
+        let models = ModelStore(directories: [(modelPath as NSString).deletingLastPathComponent])
+        guard let sha = models.available().first(where: { $0.value == modelPath })?.key else {
+            throw CLIError("cannot hash \(modelPath)")
+        }
+
+        // Coordinator: real SQLite file, real HTTP server on an ephemeral loopback port.
+        let tokens = try APITokens(admin: UUID().uuidString, worker: UUID().uuidString)
+        let db = (out as NSString).appendingPathComponent("demo.sqlite")
+        let store = try CoordinatorStore(path: db, leaseSeconds: 120)
+        let server = CoordinatorServer(store: store, configuration: CoordinatorConfiguration(
+            host: "127.0.0.1", port: 0, tokens: tokens, leaseSeconds: 120))
+        let (ports, portSink) = AsyncStream<Int>.makeStream()
+        let serverTask = Task { try await server.run(handleSignals: false) { portSink.yield($0) } }
+        defer { serverTask.cancel() }
+        var portIterator = ports.makeAsyncIterator()
+        guard let port = await portIterator.next() else { throw CLIError("the coordinator did not start") }
+        let base = URL(string: "http://127.0.0.1:\(port)")!
+        say("coordinator on \(base) (database \(db)); \(BLASSetup.summary)")
+        let admin = AdminClient(connection: CoordinatorConnection(endpoint: CoordinatorEndpoint(baseURL: base, token: tokens.admin)))
+
+        // Sweeps.
+        let policyList = policies.split(separator: ",").map { FleetCore.PolicyConfig(name: String($0)) }
+        let budgetList = try GridParsing.integers(budgets, field: "--budgets")
+        let grid = NeedleSweep(lengths: try GridParsing.integers(lengths, field: "--lengths"),
+                               depths: try GridParsing.depths(depths, field: "--depths"))
+        let needle = try await admin.submit(SubmitRequest(spec: ExperimentSpec(
+            benchmark: .needle, modelSha256: sha, policies: policyList, budgets: budgetList, needle: grid)))
+        say("needle experiment \(needle.experiment): \(needle.jobsCreated) jobs (\(needle.jobsExisting) already there)")
+        var experiments = [needle.experiment]
+        if longbenchSamples > 0 {
+            let lb = try await submitSynthetic(admin: admin, sha: sha, policies: policyList, budgets: budgetList)
+            say("synthetic LongBench experiment \(lb.experiment): \(lb.jobsCreated) jobs")
+            experiments.append(lb.experiment)
+        }
+
+        // Worker: the same loop `pyramidkv worker` runs, until the queue is empty.
+        let stop = StopSignal()
+        let signals = stop.installSignalHandlers()
+        defer { _ = signals }
+        let worker = WorkerLoop(
+            client: WorkerClient(connection: CoordinatorConnection(endpoint: CoordinatorEndpoint(baseURL: base, token: tokens.worker))),
+            workerId: "demo-\(getpid())", models: models, hardware: WorkerLoop.localHardware(threads: BLASRuntime.threads),
+            haystackDirectory: DefaultAssets.haystackDirectory, stop: stop, idleSeconds: 0.5, exitWhenIdle: true,
+            log: { line in FileHandle.standardError.write(Data("  worker: \(line)\n".utf8)) })
+        let jobs = await worker.run()
+        say("worker finished \(jobs) job(s)")
+
+        // Score, tabulate, plot.
+        for id in experiments {
+            let results = try await admin.results(id)
+            let scores = try Rescoring.scores(for: results, scorers: FleetScorers.available)
+            _ = try await admin.uploadScores(ScoreUpload(scores: scores))
+            let scored = try await admin.results(id)
+            print("\n## \(id == needle.experiment ? "Needle in a haystack" : "Synthetic LongBench-format tasks") (\(id))\n")
+            print(ResultsTableFormat.md.render(try ResultsTable.build(from: scored)))
+            if id == needle.experiment {
+                for p in policyList.map(\.name) {
+                    for b in budgetList {
+                        let map = try Coordinator.NeedleHeatmap.build(from: scored, policy: p, budget: b)
+                        let file = (out as NSString).appendingPathComponent("needle-\(p)-\(b).svg")
+                        try SVGHeatmapRenderer().svg(map, title: "SmolLM2-135M \(p) @ \(b)").write(toFile: file, atomically: true, encoding: .utf8)
+                        say("heatmap \(file) (overall \(String(format: "%.3f", map.overall)))")
+                    }
+                }
+                let last = try Coordinator.NeedleHeatmap.build(from: scored, policy: policyList.last!.name, budget: budgetList.first!)
+                print("\n\(policyList.last!.name) @ \(budgetList.first!):\n" + last.terminalRendering())
+            }
+        }
+        say(String(format: "done in %.0f s; outputs in %@", Date().timeIntervalSince(started), out))
+    }
+
+    func submitSynthetic(admin: AdminClient, sha: String, policies: [FleetCore.PolicyConfig], budgets: [Int]) async throws -> SubmitResponse {
+        var options = SyntheticLongBench.Options()
+        options.samplesPerTask = longbenchSamples
+        let dir = (out as NSString).appendingPathComponent("synthetic-longbench")
+        let sets = try SyntheticLongBench(haystackDirectory: DefaultAssets.haystackDirectory, options: options).write(to: dir)
+        let config = try LongBenchConfig.bundled()
+        var protocols: [LongBenchDatasetProtocol] = []
+        var samples: [SampleSpec] = []
+        for name in sets.keys.sorted() {
+            guard let template = config.prompt[name], let maxNew = config.maxNewTokens[name] else { continue }
+            protocols.append(LongBenchDatasetProtocol(dataset: name, promptTemplate: template, maxNewTokens: maxNew,
+                                                      applyChatTemplate: !config.noChatTemplate.contains(name),
+                                                      stop: name == "samsum" ? ["\n"] : []))
+            samples += sets[name]!.map {
+                SampleSpec(benchmark: .longbench, dataset: $0.dataset, recordId: $0.id, input: $0.input, context: $0.context,
+                           answers: $0.answers, allClasses: $0.allClasses, recordLength: $0.length)
+            }
+        }
+        let sweep = LongBenchSweep(datasets: protocols, maxLength: 7950,
+                                   datasetVersion: "synthetic-\(options.seed)-\(options.samplesPerTask)")
+        return try await admin.submit(SubmitRequest(spec: ExperimentSpec(
+            benchmark: .longbench, modelSha256: sha, policies: policies, budgets: budgets, longbench: sweep), samples: samples))
+    }
+
+    func say(_ s: String) { print("demo: \(s)") }
+}

@@ -1,0 +1,65 @@
+import ArgumentParser
+import Coordinator
+import FleetCore
+import Foundation
+
+/// `pyramidkv results table|heatmap|raw`.
+struct ResultsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "results", abstract: "Tables and heatmaps from scored predictions.",
+        subcommands: [ResultsTableCommand.self, ResultsHeatmapCommand.self, ResultsRawCommand.self])
+}
+
+struct ResultsTableCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "table", abstract: "Rows policy × budget, columns datasets + average (the paper's Table 1).")
+
+    @OptionGroup var client: ClientOptions
+    @Argument(help: "Experiment id.") var experiment: String
+    @Option(help: "md, csv, json or latex.") var format = "md"
+
+    func run() async throws {
+        let chosen = client.json ? ResultsTableFormat.json : ResultsTableFormat(rawValue: format)
+        guard let chosen else { throw ValidationError("--format must be md, csv, json or latex") }
+        let results = try await client.adminClient().results(experiment)
+        print(chosen.render(try ResultsTable.build(from: results)), terminator: "")
+    }
+}
+
+struct ResultsHeatmapCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "heatmap", abstract: "The needle heatmap of one policy × budget.")
+
+    @OptionGroup var client: ClientOptions
+    @Argument(help: "Experiment id.") var experiment: String
+    @Option(help: "Policy name.") var policy: String
+    @Option(help: "KV budget.") var budget: Int
+    @Option(help: "terminal or json.") var format = "terminal"
+    @Option(help: "Write an SVG file here.") var out: String?
+
+    func run() async throws {
+        let results = try await client.adminClient().results(experiment)
+        let heatmap = try NeedleHeatmap.build(from: results, policy: policy, budget: budget)
+        if let out {
+            let svg = try SVGHeatmapRenderer().svg(heatmap, title: "\(policy) @ \(budget)")
+            try svg.write(toFile: out, atomically: true, encoding: .utf8)
+            print("wrote \(out)")
+        } else if client.json || format == "json" {
+            try JSONOutput.print(heatmap)
+        } else {
+            print(heatmap.terminalRendering())
+        }
+    }
+}
+
+struct ResultsRawCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "raw", abstract: "Every stored prediction of an experiment, as JSON (input of rescoring).")
+
+    @OptionGroup var client: ClientOptions
+    @Argument(help: "Experiment id.") var experiment: String
+
+    func run() async throws {
+        try JSONOutput.print(try await client.adminClient().results(experiment))
+    }
+}

@@ -1,0 +1,76 @@
+import FleetCore
+import Foundation
+import Testing
+
+/// The real `pyramidkv` binary: a coordinator process and the client commands against it.
+@Suite(.serialized, .enabled(if: PyramidKVExecutable.url != nil, "pyramidkv is not built"))
+struct CLITests {
+    let directory: TemporaryDirectory
+
+    init() throws { directory = try TemporaryDirectory() }
+
+    func json(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    @Test func commandsPrintTheDocumentedJSONShapesAndTheCoordinatorStopsOnSIGTERM() async throws {
+        let coordinator = try await CoordinatorProcess(directory: directory)
+        let environment = ["PYRAMIDKV_TOKEN": adminToken, "PYRAMIDKV_COORDINATOR": coordinator.url]
+        let submitArguments = ["submit", "needle", "--json", "--model-sha256", modelHash,
+                               "--policies", "fullkv,snapkv,pyramidkv", "--budgets", "64,128",
+                               "--lengths", "1000:3000:1000", "--depths", "3"]
+        let submitted = try PyramidKVExecutable.run(submitArguments, environment: environment)
+        #expect(submitted.status == 0, "\(submitted.stderr)")
+        let submit = try json(submitted.stdout)
+        let experiment = try #require(submit["experiment"] as? String)
+        #expect(submit["jobs_created"] as? Int == 6)
+        #expect(submit["jobs_existing"] as? Int == 0)
+        let again = try json(try PyramidKVExecutable.run(submitArguments, environment: environment).stdout)
+        #expect(again["jobs_created"] as? Int == 0 && again["jobs_existing"] as? Int == 6)
+
+        let status = try json(try PyramidKVExecutable.run(["status", experiment, "--json"],
+                                                          environment: environment).stdout)
+        let jobs = try #require(status["jobs"] as? [String: Int])
+        #expect(jobs == ["queued": 6, "leased": 0, "done": 0, "dead": 0, "cancelled": 0])
+        #expect(status["samples"] as? [String: Int] == ["done": 0, "total": 54])
+        #expect(status.keys.contains("eta_seconds"))
+
+        let table = try PyramidKVExecutable.run(["results", "table", experiment, "--format", "md"],
+                                                environment: environment)
+        #expect(table.status != 0)
+        #expect(table.stderr.contains("no predictions"))
+
+        let cancelled = try json(try PyramidKVExecutable.run(["cancel", experiment, "--json"],
+                                                             environment: environment).stdout)
+        #expect(cancelled["jobs_changed"] as? Int == 6)
+        let requeued = try json(try PyramidKVExecutable.run(["requeue", experiment, "--json"],
+                                                            environment: environment).stdout)
+        #expect(requeued["jobs_changed"] as? Int == 6)
+        let workers = try json(try PyramidKVExecutable.run(["workers", "--json"], environment: environment).stdout)
+        #expect((workers["workers"] as? [Any])?.isEmpty == true)
+
+        let wrongToken = try PyramidKVExecutable.run(["status", "--json"],
+                                                     environment: environment.merging(["PYRAMIDKV_TOKEN": workerToken]) { $1 })
+        #expect(wrongToken.status != 0)
+        #expect(wrongToken.stderr.contains("403"))
+
+        let stopped = coordinator.terminate()
+        #expect(stopped.status == 0)
+        #expect(stopped.stdout.contains("stopped cleanly"))
+    }
+
+    @Test func coordinatorRefusesADatabaseFromANewerBinary() throws {
+        do {
+            let database = try SQLiteDatabaseFixture.create(directory.path("fleet.sqlite"), userVersion: 42)
+            _ = database
+        }
+        try adminToken.write(toFile: directory.path("admin.token"), atomically: true, encoding: .utf8)
+        try workerToken.write(toFile: directory.path("worker.token"), atomically: true, encoding: .utf8)
+        let result = try PyramidKVExecutable.run([
+            "coordinator", "--db", directory.path("fleet.sqlite"), "--listen", "127.0.0.1:0",
+            "--admin-token-file", directory.path("admin.token"), "--worker-token-file", directory.path("worker.token"),
+        ])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("schema version 42"))
+    }
+}

@@ -1,0 +1,83 @@
+import Coordinator
+import FleetCore
+import Foundation
+import Testing
+import Worker
+
+/// The needle metric as design §3 states it, standing in for KVEval's until that lands:
+/// |set(lower(response).split()) ∩ E| / |E|.
+struct NeedleWordOverlapScorer: PredictionScorer {
+    static let expected = Set("eat a sandwich and sit in Dolores Park on a sunny day.".lowercased()
+        .split(whereSeparator: \.isWhitespace).map(String.init))
+
+    func handles(_ job: JobSpec) -> Bool { job.benchmark == .needle }
+
+    func score(prediction: String, sample: SampleSpec, job: JobSpec) -> (metric: String, score: Double) {
+        let words = Set(prediction.lowercased().split(whereSeparator: \.isWhitespace).map(String.init))
+        return ("needle_words", Double(words.intersection(Self.expected).count) / Double(Self.expected.count))
+    }
+}
+
+@Suite(.serialized) struct EndToEndResultsTests {
+    let directory: TemporaryDirectory
+
+    init() throws { directory = try TemporaryDirectory() }
+
+    @Test func sweepByTwoWorkersIsRescoredIntoATableAndAHeatmap() async throws {
+        let coordinator = try await RunningCoordinator.start(in: directory)
+        let admin = AdminClient(connection: CoordinatorConnection(
+            endpoint: CoordinatorEndpoint(baseURL: coordinator.baseURL, token: adminToken)))
+        let spec = needleSpec(lengths: [1000, 2000, 3000], depths: [0, 50, 100],
+                              policies: ["fullkv", "snapkv", "pyramidkv"], budgets: [64, 128])
+        let submitted = try await admin.submit(SubmitRequest(spec: spec))
+        #expect(submitted.jobsCreated == 6)
+
+        // Two simulated workers: fullkv always finds the needle, the others miss it past 2000 tokens.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for name in ["w1", "w2"] {
+                group.addTask {
+                    let client = WorkerClient(connection: CoordinatorConnection(
+                        endpoint: CoordinatorEndpoint(baseURL: coordinator.baseURL, token: workerToken)))
+                    while let lease = try await client.lease(leaseRequest(name)) {
+                        let samples = Dictionary(uniqueKeysWithValues: try await client.samples(job: lease.jobId)
+                            .map { ($0.id, $0.sample) })
+                        for sampleId in lease.pendingSampleIds {
+                            let found = lease.spec.policy.name == "fullkv" || (samples[sampleId]?.length ?? 0) <= 2000
+                            let text = found ? "eat a sandwich and sit in Dolores Park on a sunny day." : "I don't know"
+                            _ = try await client.post(sampleResult(sampleId, prediction: text), for: lease)
+                        }
+                        _ = try await client.complete(lease)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+
+        let unscored = try await admin.results(submitted.experiment)
+        #expect(throws: ResultsError.scoresNotAvailable(experiment: submitted.experiment, unscored: 54)) {
+            try ResultsTable.build(from: unscored)
+        }
+        #expect(throws: ResultsError.scorerNotAvailable(benchmark: "needle", dataset: "needle")) {
+            try Rescoring.scores(for: unscored, scorers: [])
+        }
+        let scores = try Rescoring.scores(for: unscored, scorers: [NeedleWordOverlapScorer()])
+        #expect(try await admin.uploadScores(ScoreUpload(scores: scores)).stored == 54)
+        // Rescoring again replaces, never duplicates.
+        #expect(try await admin.uploadScores(ScoreUpload(scores: scores)).stored == 54)
+
+        let scored = try await admin.results(submitted.experiment)
+        let table = try ResultsTable.build(from: scored)
+        #expect(table.rows.count == 6)
+        let fullkv = try #require(table.rows.first { $0.policy == "fullkv" && $0.budget == 64 })
+        #expect(fullkv.scores["needle"] == 100)
+        let snapkv = try #require(table.rows.first { $0.policy == "snapkv" && $0.budget == 128 })
+        // "i don't know" shares no word with E; 6 of 9 cells are found.
+        #expect(snapkv.scores["needle"] == 66.67)
+
+        let heatmap = try NeedleHeatmap.build(from: scored, policy: "snapkv", budget: 64)
+        #expect(heatmap.cells.count == 9)
+        #expect(heatmap.cells.filter { $0.length == 3000 }.allSatisfy { $0.score == 0 })
+        #expect(abs(heatmap.overall - 6.0 / 9.0) < 1e-9)
+        await coordinator.stop()
+    }
+}

@@ -1,0 +1,72 @@
+import FleetCore
+import Testing
+
+@Suite struct ExperimentExpansionTests {
+    @Test func needleSweepExpandsToPoliciesTimesBudgetsTimesShards() throws {
+        // 2 lengths × 3 depths = 6 cells of ≤ 2000 tokens; one shard of 65,536 tokens holds all.
+        let expanded = try ExperimentExpansion.expand(needleSpec(), samples: [])
+        #expect(expanded.samples.count == 6)
+        #expect(expanded.jobs.count == 2 * 2)
+        #expect(expanded.jobs.allSatisfy { $0.spec.sampleIds.count == 6 })
+        #expect(expanded.jobs[0].spec.maxNewTokens == 30)
+        #expect(expanded.experimentId.hasPrefix("exp-") && expanded.experimentId.count == 20)
+    }
+
+    @Test func shardsFollowTheTokenTarget() throws {
+        var spec = needleSpec(lengths: [1000, 2000, 3000], depths: [0, 100], policies: ["snapkv"], budgets: [64])
+        spec.shardTokens = 4000
+        let expanded = try ExperimentExpansion.expand(spec, samples: [])
+        // cells in order: 1000,1000,2000,2000,3000,3000 → [1000,1000,2000] [2000] [3000] [3000]
+        #expect(expanded.jobs.map(\.spec.sampleIds.count) == [3, 1, 1, 1])
+    }
+
+    @Test func expansionIsDeterministic() throws {
+        let first = try ExperimentExpansion.expand(needleSpec(), samples: [])
+        let second = try ExperimentExpansion.expand(needleSpec(), samples: [])
+        #expect(first.experimentId == second.experimentId)
+        #expect(first.jobs.map(\.key) == second.jobs.map(\.key))
+    }
+
+    @Test func longBenchSamplesAreGroupedByDatasetAndLimited() throws {
+        let protocols = [
+            LongBenchDatasetProtocol(dataset: "qasper", promptTemplate: "Q {context} {input}", maxNewTokens: 128,
+                                     applyChatTemplate: true),
+            LongBenchDatasetProtocol(dataset: "samsum", promptTemplate: "S {context} {input}", maxNewTokens: 128,
+                                     applyChatTemplate: false, stop: ["\n"]),
+        ]
+        let spec = ExperimentSpec(benchmark: .longbench, modelSha256: modelHash,
+                                  policies: [PolicyConfig(name: "snapkv")], budgets: [128],
+                                  longbench: LongBenchSweep(datasets: protocols, limit: 2, maxLength: 3500,
+                                                            datasetVersion: "v1"))
+        let samples = (0..<3).flatMap { index in
+            ["qasper", "samsum"].map { dataset in
+                SampleSpec(benchmark: .longbench, dataset: dataset, recordId: "\(dataset)-\(index)",
+                           input: "question \(index)", context: "context", answers: ["a"])
+            }
+        }
+        let expanded = try ExperimentExpansion.expand(spec, samples: samples)
+        #expect(expanded.jobs.count == 2)
+        #expect(expanded.jobs.map(\.spec.dataset) == ["qasper", "samsum"])
+        #expect(expanded.jobs.allSatisfy { $0.spec.sampleIds.count == 2 })
+        #expect(expanded.jobs[1].spec.stop == ["\n"])
+        #expect(expanded.jobs[0].spec.maxLength == 3500)
+    }
+
+    @Test func invalidSpecsNameTheField() {
+        #expect(throws: ExperimentSpecError(field: "spec.budgets[1]", reason: "must be ≥ 1")) {
+            try ExperimentExpansion.expand(needleSpec(budgets: [64, 0]), samples: [])
+        }
+        var badModel = needleSpec()
+        badModel.modelSha256 = "xyz"
+        #expect(throws: ExperimentSpecError(field: "spec.model_sha256", reason: "must be 64 lower-case hex digits")) {
+            try ExperimentExpansion.expand(badModel, samples: [])
+        }
+        #expect(throws: ExperimentSpecError(field: "spec.needle.depths[0]", reason: "must lie in 0...100")) {
+            try ExperimentExpansion.expand(needleSpec(depths: [101]), samples: [])
+        }
+        #expect(throws: ExperimentSpecError(field: "samples",
+                                            reason: "needle samples are generated from the grid; send none")) {
+            try ExperimentExpansion.expand(needleSpec(), samples: [.needleCell(length: 1, depth: 1)])
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import KVEngine
+import Testing
+
+/// Greedy continuations against kvpress 0.5.5 (../shared/reference/vectors/kvpress_greedy.json,
+/// "whole_prompt" mode: the whole prompt prefilled with the press hooked in, as this engine does).
+/// Where kvpress implements the same selection, our policy with kvpress's parameters must
+/// continue identically:
+/// - StreamingLLMPress (n_sink 4): keeps 4 sinks + the last n_kept − 4 = our `streamingllm`
+///   at budget n_kept.
+/// - SnapKVPress (window 64, avg-pool kernel 5, window-mean scores, mean over the KV group
+///   after pooling, window keys kept first): = our `snapkv` with window 64, kernel 5, avg pool,
+///   `kv_head` layout. The mean vs our sum over window rows is a constant factor, and averaging
+///   over the group before or after a linear avg-pool is the same, so top-k sets agree.
+///   Budgets ≤ 64 (ratio 0.97) are skipped: kvpress then picks among tied window keys by
+///   torch.topk's tie order, which no other implementation reproduces.
+/// KnormPress differs on purpose: it compresses every layer, while KVCache-Factory's L2Norm
+/// (our `l2norm`) keeps layers 0 and 1 whole. PyramidKVPress uses float arithmetic with
+/// rounding and window 64 where KVCache-Factory uses integer arithmetic (our `pyramidkv`).
+@Suite("Greedy continuations against kvpress", .serialized)
+struct KvpressAgreementTests {
+    struct Prompt: Decodable { let context_ids: [Int32]; let question_ids: [Int32] }
+    struct Run: Decodable {
+        let prompt: String; let mode: String; let press: String; let compression_ratio: Double
+        let greedy_ids: [Int32]; let top1_margin: [Double]; let kept_per_layer: [Int]
+    }
+    struct File: Decodable { let prompts: [String: Prompt]; let runs: [Run] }
+
+    static let file: File? = {
+        guard let d = try? Fixtures.data("kvpress_greedy.json") else { return nil }
+        return try? JSONDecoder().decode(File.self, from: d)
+    }()
+
+    static func config(for run: Run) -> PolicyConfig? {
+        let budget = run.kept_per_layer[0]
+        switch run.press {
+        case "StreamingLLMPress": return PolicyConfig(policy: .streamingllm, budget: budget, layout: .kvHead)
+        case "SnapKVPress" where budget > 64:
+            return PolicyConfig(policy: .snapkv, budget: budget, window: 64, kernel: 5, pool: .avg, layout: .kvHead)
+        default: return nil
+        }
+    }
+
+    @Test("StreamingLLMPress and SnapKVPress, whole-prompt mode", arguments: ["passkey_1000", "sandwich_2000", "passkey_3000"])
+    func agreement(prompt name: String) throws {
+        let file = try #require(Self.file)
+        let p = try #require(file.prompts[name])
+        let ids = p.context_ids + p.question_ids
+        let model = try TestModel.get()
+        let runs = file.runs.filter { $0.prompt == name && $0.mode == "whole_prompt" }
+        var compared = 0
+        for run in runs {
+            guard let config = Self.config(for: run) else { continue }
+            let r = try Generator(model: model).generate(GenerationRequest(
+                promptIDs: ids, maxNewTokens: 32, stopIDs: [2], policy: config))
+            let firstTie = run.top1_margin.firstIndex { $0 < 1e-3 } ?? run.greedy_ids.count
+            let n = min(firstTie + 1, run.greedy_ids.count)
+            #expect(Array(r.tokens.prefix(n)) == Array(run.greedy_ids.prefix(n)),
+                    "\(run.press) ratio \(run.compression_ratio) on \(name): ours \(r.tokens.prefix(n)) vs kvpress \(run.greedy_ids.prefix(n))")
+            compared += 1
+        }
+        #expect(compared >= 5)
+    }
+}
