@@ -9,7 +9,7 @@ struct PyramidKV: AsyncParsableCommand {
             // Engine
             TokenizeCommand.self, GenerateCommand.self, KVInspectCommand.self, BenchCommand.self,
             // Eval
-            ScoreCommand.self, NeedleCommand.self,
+            ScoreCommand.self, NeedleCommand.self, LongBenchCommand.self,
             // Fleet
         ]
     )
