@@ -57,7 +57,10 @@ def main():
                                    "-d", tmp, "jieba==%s" % VERSION])
             sdist = glob.glob(os.path.join(tmp, "jieba-%s*" % VERSION))[0]
             with tarfile.open(sdist) as tf:
-                tf.extractall(tmp)
+                if hasattr(tarfile, "data_filter"):
+                    tf.extractall(tmp, filter="data")
+                else:
+                    tf.extractall(tmp)
             dict_bytes, probs = from_dir(os.path.join(tmp, "jieba-%s" % VERSION, "jieba"))
     digest = hashlib.sha256(dict_bytes).hexdigest()
     if digest != EXPECTED_DICT_SHA256:

@@ -8,6 +8,10 @@ struct HeatmapTests {
         // matplotlib's 256-entry LUT: 0.5 → index 128 → position 128/255, just past #EBB839.
         #expect(NeedleColormap.color(for: 0.5)?.hex == "#EAB839")
         #expect(NeedleColormap.color(for: 0.499)?.hex == "#EBB839")
+        // Values from matplotlib 3.11 LinearSegmentedColormap.from_list + to_hex.
+        #expect(NeedleColormap.color(for: 0.25)?.hex == "#ED8153")
+        #expect(NeedleColormap.color(for: 0.75)?.hex == "#7AC86D")
+        #expect(NeedleColormap.color(for: 1.0 / 3)?.hex == "#ED934B")
         #expect(NeedleColormap.color(for: -1)?.hex == "#F0496E")
         #expect(NeedleColormap.color(for: 2)?.hex == "#0CD79F")
         #expect(NeedleColormap.color(for: .nan) == nil)

@@ -56,6 +56,21 @@ struct ScorerTests {
         #expect(csv.contains("dataset,trec,2,50.0,,,"))
     }
 
+    @Test func officialPredFilesNameTheirDataset() throws {
+        let dir = try TempDir(); defer { dir.remove() }
+        // LongBench pred.py writes {"pred", "answers", "all_classes", "length"} to pred/{model}/{dataset}.jsonl.
+        let lines = [#"{"pred": "Type: Location", "answers": ["Location"], "all_classes": ["Location", "City"], "length": 3000}"#,
+                     #"{"pred": "City", "answers": ["Location"], "all_classes": ["Location", "City"], "length": 9000}"#]
+        let path = try dir.write("trec.jsonl", lines.joined(separator: "\n") + "\n")
+        let r = try LongBenchScorer.score(files: [path], longBenchE: true)
+        #expect(r.datasets == ["trec": 50.0])
+        #expect(r.buckets["trec"]?["0-4k"] == 100.0 && r.buckets["trec"]?["8k+"] == 0.0)
+        let other = try dir.write("preds.jsonl", lines[0] + "\n")
+        #expect(throws: LongBenchDataError.self) { try LongBenchScorer.score(files: [other]) }
+        #expect(LongBenchPrediction.datasetFromPath("/x/Llama_128/qasper/SnapKV.json") == "qasper")
+        #expect(LongBenchPrediction.datasetFromPath("/x/pred_e/m/qasper_e.jsonl") == "qasper_e")
+    }
+
     @Test func longBenchEBuckets() throws {
         let preds = [
             LongBenchPrediction(pred: "Paris", answers: ["Paris"], allClasses: nil, dataset: "hotpotqa_e", length: 100),

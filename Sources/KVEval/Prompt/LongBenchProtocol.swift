@@ -17,6 +17,10 @@ public struct LongBenchProtocol: Sendable, Codable, Equatable {
     /// Apply the model's chat template (outside the exception list).
     public var chatTemplate: Bool
 
+    enum CodingKeys: String, CodingKey {
+        case preset, maxLength = "max_length", chatTemplate = "chat_template"
+    }
+
     public init(preset: Preset, maxLength: Int, chatTemplate: Bool = true) {
         self.preset = preset; self.maxLength = maxLength; self.chatTemplate = chatTemplate
     }
@@ -42,4 +46,11 @@ public struct LongBenchPrompt: Sendable, Codable, Equatable {
     /// EOS suppressed until this many tokens were generated (`min_length = ctx + 1` → 1).
     public var minNewTokens: Int
     public var protocolUsed: LongBenchProtocol
+
+    enum CodingKeys: String, CodingKey {
+        case dataset, id = "_id", ids, text
+        case untruncatedLength = "untruncated_length", truncated
+        case chatTemplateApplied = "chat_template_applied", maxNewTokens = "max_new_tokens"
+        case stopIDs = "stop_ids", minNewTokens = "min_new_tokens", protocolUsed = "protocol"
+    }
 }
