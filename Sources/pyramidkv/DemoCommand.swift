@@ -47,10 +47,10 @@ struct DemoCommand: AsyncParsableCommand {
         guard let port = await portIterator.next() else { throw CLIError("the coordinator did not start") }
         let base = URL(string: "http://127.0.0.1:\(port)")!
         say("coordinator on \(base) (database \(db)); \(BLASSetup.summary)")
-        let admin = AdminClient(connection: CoordinatorConnection(endpoint: CoordinatorEndpoint(baseURL: base, token: tokens.admin)))
+        let admin = AdminClient(connection: CoordinatorConnection(endpoint: CoordinatorEndpoint(baseURL: base, token: tokens.adminToken)))
 
         // Sweeps.
-        let policyList = policies.split(separator: ",").map { FleetCore.PolicyConfig(name: String($0)) }
+        let policyList = policies.split(separator: ",").map { WirePolicyConfig(name: String($0)) }
         let budgetList = try GridParsing.integers(budgets, field: "--budgets")
         let grid = NeedleSweep(lengths: try GridParsing.integers(lengths, field: "--lengths"),
                                depths: try GridParsing.depths(depths, field: "--depths"))
@@ -69,7 +69,7 @@ struct DemoCommand: AsyncParsableCommand {
         let signals = stop.installSignalHandlers()
         defer { _ = signals }
         let worker = WorkerLoop(
-            client: WorkerClient(connection: CoordinatorConnection(endpoint: CoordinatorEndpoint(baseURL: base, token: tokens.worker))),
+            client: WorkerClient(connection: CoordinatorConnection(endpoint: CoordinatorEndpoint(baseURL: base, token: tokens.workerToken))),
             workerId: "demo-\(getpid())", models: models, hardware: WorkerLoop.localHardware(threads: BLASRuntime.threads),
             haystackDirectory: DefaultAssets.haystackDirectory, stop: stop, idleSeconds: 0.5, exitWhenIdle: true,
             log: { line in FileHandle.standardError.write(Data("  worker: \(line)\n".utf8)) })
@@ -100,7 +100,7 @@ struct DemoCommand: AsyncParsableCommand {
         say(String(format: "done in %.0f s; outputs in %@", Date().timeIntervalSince(started), out))
     }
 
-    func submitSynthetic(admin: AdminClient, sha: String, policies: [FleetCore.PolicyConfig], budgets: [Int]) async throws -> SubmitResponse {
+    func submitSynthetic(admin: AdminClient, sha: String, policies: [WirePolicyConfig], budgets: [Int]) async throws -> SubmitResponse {
         var options = SyntheticLongBench.Options()
         options.samplesPerTask = longbenchSamples
         let dir = (out as NSString).appendingPathComponent("synthetic-longbench")

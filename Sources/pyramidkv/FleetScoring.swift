@@ -35,6 +35,6 @@ struct LongBenchPredictionScorer: PredictionScorer {
 struct SVGHeatmapRenderer: HeatmapRenderer {
     func svg(_ heatmap: Coordinator.NeedleHeatmap, title: String) throws(ResultsError) -> String {
         let cells = heatmap.cells.map { NeedleCell(length: $0.length, depth: Double($0.depth), score: $0.score) }
-        return KVEval.NeedleHeatmap(cells: cells, model: title).svg()
+        return EvalNeedleHeatmap(cells: cells, model: title).svg()
     }
 }

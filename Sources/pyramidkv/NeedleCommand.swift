@@ -61,11 +61,11 @@ struct NeedleHeatmapCommand: ParsableCommand {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty { continue }
             guard let obj = try? JSONSerialization.jsonObject(with: Data(trimmed.utf8)) as? [String: Any] else {
-                throw CLIError.badInput(option: "--input", value: "\(input):\(i + 1)", reason: "not a JSON object")
+                throw InputError.badInput(option: "--input", value: "\(input):\(i + 1)", reason: "not a JSON object")
             }
             func number(_ keys: [String]) throws -> Double {
                 for k in keys { if let n = obj[k] as? NSNumber { return n.doubleValue } }
-                throw CLIError.badInput(option: "--input", value: "\(input):\(i + 1)", reason: "missing \(keys.joined(separator: " or "))")
+                throw InputError.badInput(option: "--input", value: "\(input):\(i + 1)", reason: "missing \(keys.joined(separator: " or "))")
             }
             let length = Int(try number(["length", "context_length"]))
             let depth = try number(["depth", "depth_percent"])
@@ -77,7 +77,7 @@ struct NeedleHeatmapCommand: ParsableCommand {
         print(map.ansi(), terminator: "")
         if let svg {
             do { try map.svg().write(toFile: svg, atomically: true, encoding: .utf8) } catch {
-                throw CLIError.badInput(option: "--svg", value: svg, reason: "cannot write: \(error.localizedDescription)")
+                throw InputError.badInput(option: "--svg", value: svg, reason: "cannot write: \(error.localizedDescription)")
             }
         }
     }

@@ -26,7 +26,7 @@ final class SamplePrompter {
 
     /// FleetCore's wire policy → the engine's. StreamingLLM's recent window comes from its
     /// preset (4 sinks + B − 4 by default), not from the sweep-wide window.
-    static func enginePolicy(_ p: FleetCore.PolicyConfig, budget: Int) throws -> KVEngine.PolicyConfig? {
+    static func enginePolicy(_ p: WirePolicyConfig, budget: Int) throws -> KVEngine.PolicyConfig? {
         guard let name = KVEngine.PolicyConfig.Name(rawValue: p.name) else { throw WorkerError.unsupportedPolicy(name: p.name) }
         if name == .fullkv { return nil }
         let preset: KVEngine.PolicyConfig.Preset
@@ -38,8 +38,8 @@ final class SamplePrompter {
         }
         let config = KVEngine.PolicyConfig(
             policy: name, budget: budget, window: name == .streamingllm ? nil : p.window, kernel: p.kernel,
-            pool: p.pooling == .avg ? .avg : .max, beta: p.beta,
-            layout: p.layout == .kvHead ? .kvHead : .queryHead, preset: preset)
+            pool: p.pooling.rawValue == "avg" ? .avg : .max, beta: p.beta,
+            layout: p.layout.rawValue == "kv_head" ? .kvHead : .queryHead, preset: preset)
         try config.validate()
         return config
     }
