@@ -1,3 +1,5 @@
+import CKernels
+
 /// Accumulates, during prefill, the column sums of every layer's and query head's causal
 /// attention over all query rows (H2O's heavy-hitter scores), for columns 0..<limit.
 /// Memory: layers × heads × limit floats; the n×n matrix is never held.
@@ -15,10 +17,7 @@ final class ColumnSumObserver: AttentionObserver {
         let cols = min(width, limit)
         guard cols > 0 else { return }
         sums[layer][queryHead].withUnsafeMutableBufferPointer { acc in
-            for r in 0..<rows {
-                let row = probabilities + r * ld
-                for c in 0..<cols { acc[c] += row[c] }
-            }
+            pkv_add_column_sums(probabilities, Int64(rows), Int64(cols), Int64(ld), acc.baseAddress!)
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import KVEngine
 
 /// A port of jieba 0.42.1 `jieba.cut(sentence, cut_all=False, HMM=True)` (the default
 /// tokenizer), loading jieba's own dict.txt and finalseg probabilities (tools/fetch_jieba.py).
@@ -11,10 +12,10 @@ public final class Jieba: Sendable {
 
     public static let version = "0.42.1"
 
-    /// `$PYRAMIDKV_JIEBA_DIR`, else ~/.cache/pyramidkv/jieba-0.42.1.
+    /// `$PYRAMIDKV_JIEBA_DIR`, else `$PYRAMIDKV_HOME/jieba-0.42.1` (where scripts/fetch-assets puts it).
     public static var defaultDirectory: String {
         if let d = ProcessInfo.processInfo.environment["PYRAMIDKV_JIEBA_DIR"], !d.isEmpty { return d }
-        return (NSHomeDirectory() as NSString).appendingPathComponent(".cache/pyramidkv/jieba-\(version)")
+        return (DefaultAssets.home as NSString).appendingPathComponent("jieba-\(version)")
     }
 
     /// The process-wide instance the Chinese metrics use, loaded on first use.
