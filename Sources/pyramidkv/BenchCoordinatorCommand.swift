@@ -46,7 +46,7 @@ struct BenchCoordinatorCommand: AsyncParsableCommand {
             tokens = try APITokens(admin: UUID().uuidString, worker: UUID().uuidString)
             let local = try CoordinatorStore(path: path, leaseSeconds: 60)
             let server = CoordinatorServer(store: local, configuration: CoordinatorConfiguration(
-                host: "127.0.0.1", port: 0, tokens: tokens, leaseSeconds: 60))
+                host: "127.0.0.1", port: 0, tokens: tokens))
             let (ports, continuation) = AsyncStream<Int>.makeStream()
             serverTask = Task { try await server.run(handleSignals: false) { continuation.yield($0) } }
             var iterator = ports.makeAsyncIterator()
