@@ -23,32 +23,51 @@ struct BenchCoordinatorCommand: AsyncParsableCommand {
     @Option(help: "Jobs (one sample each) to run through.") var jobs = 5_000
     @Option(help: "Seconds of /healthz baseline.") var baselineSeconds = 3.0
     @Option(help: "SQLite file (default: a new file in the temp directory).") var db: String?
+    @Option(help: "Bench a running coordinator at this URL instead of starting one in-process.")
+    var coordinator: String?
+    @Option(help: "With --coordinator: its admin token file.") var adminTokenFile: String?
+    @Option(help: "With --coordinator: its worker token file.") var workerTokenFile: String?
 
     func run() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pyramidkv-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = db ?? directory.appendingPathComponent("bench.sqlite").path
-        let tokens = try APITokens(admin: UUID().uuidString, worker: UUID().uuidString)
-        let store = try CoordinatorStore(path: path, leaseSeconds: 60)
-        let server = CoordinatorServer(store: store, configuration: CoordinatorConfiguration(
-            host: "127.0.0.1", port: 0, tokens: tokens, leaseSeconds: 60))
-        let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let serverTask = Task { try await server.run(handleSignals: false) { continuation.yield($0) } }
-        defer { serverTask.cancel() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw CLIError("the coordinator did not start") }
-        let base = URL(string: "http://127.0.0.1:\(port)")!
+        let tokens: APITokens
+        let base: URL
+        var serverTask: Task<Void, any Error>?
+        if let coordinator {
+            guard let url = URL(string: coordinator), let adminTokenFile, let workerTokenFile else {
+                throw ValidationError("--coordinator needs a URL, --admin-token-file and --worker-token-file")
+            }
+            base = url
+            tokens = try APITokens(admin: try CoordinatorConfiguration.readToken(file: adminTokenFile, role: "admin"),
+                                   worker: try CoordinatorConfiguration.readToken(file: workerTokenFile, role: "worker"))
+        } else {
+            tokens = try APITokens(admin: UUID().uuidString, worker: UUID().uuidString)
+            let local = try CoordinatorStore(path: path, leaseSeconds: 60)
+            let server = CoordinatorServer(store: local, configuration: CoordinatorConfiguration(
+                host: "127.0.0.1", port: 0, tokens: tokens))
+            let (ports, continuation) = AsyncStream<Int>.makeStream()
+            serverTask = Task { try await server.run(handleSignals: false) { continuation.yield($0) } }
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next() else { throw CLIError("the coordinator did not start") }
+            base = URL(string: "http://127.0.0.1:\(port)")!
+        }
+        defer { serverTask?.cancel() }
         func connection(_ token: String) -> CoordinatorConnection {
             CoordinatorConnection(endpoint: CoordinatorEndpoint(baseURL: base, token: token), retry: .none)
         }
 
         let model = String(repeating: "0", count: 64)
-        let spec = ExperimentSpec(benchmark: .needle, modelSha256: model, policies: [PolicyConfig(name: "bench")],
+        // A fresh policy name per run, so a reused coordinator gets new jobs.
+        let policy = PolicyConfig(name: "bench-\(UUID().uuidString.prefix(8))")
+        let spec = ExperimentSpec(benchmark: .needle, modelSha256: model, policies: [policy],
                                   budgets: [64], needle: NeedleSweep(lengths: Array(1...jobs), depths: [0]),
                                   shardTokens: 1)
         let submitted = try await AdminClient(connection: connection(tokens.adminToken)).submit(SubmitRequest(spec: spec))
-        print("bench: \(submitted.jobsCreated) jobs, \(workers) workers, coordinator on 127.0.0.1:\(port), db \(path)")
+        print("bench: \(submitted.jobsCreated) new jobs, \(workers) workers, coordinator at \(base)"
+              + (coordinator == nil ? " (in-process, db \(path))" : ""))
 
         let baseline = try await Self.measureBaseline(workers: workers, seconds: baselineSeconds,
                                                       connections: (0..<workers).map { _ in connection(tokens.workerToken) })
@@ -80,13 +99,13 @@ struct BenchCoordinatorCommand: AsyncParsableCommand {
         let elapsed = (ContinuousClock.now - started).inSeconds
         let sorted = latencies.sorted()
         let rate = Double(sorted.count) / elapsed
-        let status = try await store.experimentStatus(submitted.experiment)
+        let status = try await AdminClient(connection: connection(tokens.adminToken)).experiment(submitted.experiment)
         print(String(format: "baseline GET /healthz: %.0f req/s", baseline))
         print(String(format: "cycles (lease+post+complete): %d in %.2f s = %.0f cycles/s (%.0f req/s, %.2f× baseline req/s)",
                      sorted.count, elapsed, rate, 3 * rate, 3 * rate / baseline))
         print(String(format: "cycle latency: p50 %.1f ms, p99 %.1f ms, max %.1f ms",
                      1000 * Self.percentile(sorted, 0.50), 1000 * Self.percentile(sorted, 0.99), 1000 * (sorted.last ?? 0)))
-        print("jobs done \(status.jobs.done)/\(submitted.jobsCreated), predictions \(status.samples.done)")
+        print("jobs done \(status.jobs.done) of \(status.jobs.total), predictions \(status.samples.done)")
     }
 
     static func measureBaseline(workers: Int, seconds: Double, connections: [CoordinatorConnection]) async throws -> Double {

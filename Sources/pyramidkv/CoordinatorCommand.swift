@@ -34,7 +34,7 @@ struct CoordinatorCommand: AsyncParsableCommand {
             admin: try CoordinatorConfiguration.readToken(file: adminTokenFile, role: "admin"),
             worker: try CoordinatorConfiguration.readToken(file: workerTokenFile, role: "worker"))
         let store = try CoordinatorStore(path: db, leaseSeconds: leaseSeconds)
-        let configuration = CoordinatorConfiguration(host: host, port: port, tokens: tokens, leaseSeconds: leaseSeconds,
+        let configuration = CoordinatorConfiguration(host: host, port: port, tokens: tokens,
                                                      maxBodyBytes: maxBodyMib << 20)
         let database = db
         try await CoordinatorServer(store: store, configuration: configuration).run(handleSignals: true) { port in

@@ -41,12 +41,12 @@ final class CoordinatorProcess {
     let port: Int
     private let output: Pipe
 
-    init(directory: TemporaryDirectory, leaseSeconds: Double = 60) async throws {
+    init(directory: TemporaryDirectory, leaseSeconds: Double = 60, port: Int = 0) async throws {
         guard let url = PyramidKVExecutable.url else { throw CLIProcessError.notBuilt }
         try adminToken.write(toFile: directory.path("admin.token"), atomically: true, encoding: .utf8)
         try workerToken.write(toFile: directory.path("worker.token"), atomically: true, encoding: .utf8)
         process.executableURL = url
-        process.arguments = ["coordinator", "--db", directory.path("fleet.sqlite"), "--listen", "127.0.0.1:0",
+        process.arguments = ["coordinator", "--db", directory.path("fleet.sqlite"), "--listen", "127.0.0.1:\(port)",
                              "--admin-token-file", directory.path("admin.token"),
                              "--worker-token-file", directory.path("worker.token"),
                              "--lease-seconds", String(leaseSeconds)]
@@ -67,7 +67,7 @@ final class CoordinatorProcess {
             }
         }
         guard let found else { throw CLIProcessError.noListeningLine(text) }
-        port = found
+        self.port = found
     }
 
     var url: String { "http://127.0.0.1:\(port)" }
@@ -78,6 +78,12 @@ final class CoordinatorProcess {
         let rest = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: rest, as: UTF8.self))
+    }
+
+    /// SIGKILL: no chance to clean up (a crash).
+    func kill() {
+        Foundation.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
     }
 
     deinit {

@@ -1,6 +1,7 @@
 import FleetCore
 import Foundation
 import Testing
+import Worker
 
 /// The real `pyramidkv` binary: a coordinator process and the client commands against it.
 @Suite(.serialized, .enabled(if: PyramidKVExecutable.url != nil, "pyramidkv is not built"))
@@ -72,5 +73,45 @@ struct CLITests {
         ])
         #expect(result.status != 0)
         #expect(result.stderr.contains("schema version 42"))
+    }
+}
+
+/// Crash safety of the real coordinator process (WAL, synchronous=NORMAL).
+@Suite(.serialized, .enabled(if: PyramidKVExecutable.url != nil, "pyramidkv is not built"))
+struct CoordinatorCrashTests {
+    let directory: TemporaryDirectory
+
+    init() throws { directory = try TemporaryDirectory() }
+
+    @Test func killedCoordinatorLosesNothingItAcceptedAndWorkersCarryOn() async throws {
+        let first = try await CoordinatorProcess(directory: directory)
+        let retry = RetryPolicy(maxAttempts: 200, initialDelaySeconds: 0.05, maxDelaySeconds: 0.2)
+        let base = URL(string: first.url)!
+        let admin = AdminClient(connection: CoordinatorConnection(
+            endpoint: CoordinatorEndpoint(baseURL: base, token: adminToken), retry: retry))
+        let worker = WorkerClient(connection: CoordinatorConnection(
+            endpoint: CoordinatorEndpoint(baseURL: base, token: workerToken), retry: retry))
+        let submitted = try await admin.submit(SubmitRequest(spec: needleSpec(policies: ["snapkv"], budgets: [64])))
+        let lease = try #require(try await worker.lease(leaseRequest("w1")))
+        for sampleId in lease.pendingSampleIds.prefix(3) {
+            #expect(try await worker.post(sampleResult(sampleId), for: lease).stored)
+        }
+        first.kill()
+
+        // Posting resumes by itself once a new coordinator process is up on the same port.
+        let rest = Task {
+            for sampleId in lease.pendingSampleIds.dropFirst(3) {
+                _ = try await worker.post(sampleResult(sampleId), for: lease)
+            }
+            return try await worker.complete(lease)
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        let second = try await CoordinatorProcess(directory: directory, port: first.port)
+        #expect(try await rest.value.state == "done")
+        let status = try await admin.experiment(submitted.experiment)
+        #expect(status.samples == SampleCounts(done: 6, total: 6))
+        let predictions = try await admin.results(submitted.experiment).jobs[0].predictions
+        #expect(predictions.map(\.sampleId) == lease.pendingSampleIds)
+        #expect(second.terminate().status == 0)
     }
 }

@@ -25,7 +25,7 @@ struct RunningCoordinator {
         let store = try CoordinatorStore(path: directory.path(database), leaseSeconds: leaseSeconds)
         let configuration = CoordinatorConfiguration(
             host: "127.0.0.1", port: port, tokens: try APITokens(admin: adminToken, worker: workerToken),
-            leaseSeconds: leaseSeconds, sweepIntervalSeconds: sweepIntervalSeconds, maxBodyBytes: maxBodyBytes)
+            sweepIntervalSeconds: sweepIntervalSeconds, maxBodyBytes: maxBodyBytes)
         let server = CoordinatorServer(store: store, configuration: configuration)
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let task = Task {

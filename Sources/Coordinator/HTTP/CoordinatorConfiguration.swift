@@ -6,19 +6,18 @@ public struct CoordinatorConfiguration: Sendable {
     /// 0 picks a free port (tests); the chosen one is reported through `onListening`.
     public var port: Int
     public var tokens: APITokens
-    public var leaseSeconds: Double
-    /// How often expired leases are returned to the queue.
-    public var sweepIntervalSeconds: Double
+    /// How often expired leases are returned to the queue; nil: a quarter of the store's lease
+    /// length, between 0.05 and 5 seconds.
+    public var sweepIntervalSeconds: Double?
     /// Largest request body accepted; bigger ones get 413.
     public var maxBodyBytes: Int
 
-    public init(host: String = "127.0.0.1", port: Int = 8787, tokens: APITokens, leaseSeconds: Double = 60,
+    public init(host: String = "127.0.0.1", port: Int = 8787, tokens: APITokens,
                 sweepIntervalSeconds: Double? = nil, maxBodyBytes: Int = 64 << 20) {
         self.host = host
         self.port = port
         self.tokens = tokens
-        self.leaseSeconds = leaseSeconds
-        self.sweepIntervalSeconds = sweepIntervalSeconds ?? min(5, max(0.05, leaseSeconds / 4))
+        self.sweepIntervalSeconds = sweepIntervalSeconds
         self.maxBodyBytes = maxBodyBytes
     }
 

@@ -36,7 +36,8 @@ public struct CoordinatorServer: Sendable {
 
     /// Returns expired leases to the queue every `sweepIntervalSeconds` until cancelled.
     private func sweepLeases() async throws {
-        let interval = Duration.milliseconds(Int64(configuration.sweepIntervalSeconds * 1000))
+        let seconds = configuration.sweepIntervalSeconds ?? min(5, max(0.05, store.leaseSeconds / 4))
+        let interval = Duration.milliseconds(Int64(seconds * 1000))
         while !Task.isCancelled {
             do {
                 try await Task.sleep(for: interval)

@@ -10,7 +10,4 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
         if let sql { text += " (in: \(sql.prefix(120)))" }
         return text
     }
-
-    /// SQLITE_CONSTRAINT and its extended codes.
-    public var isConstraintViolation: Bool { code & 0xff == 19 }
 }

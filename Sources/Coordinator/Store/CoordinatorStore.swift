@@ -30,7 +30,7 @@ public actor CoordinatorStore {
         self.machine = JobStateMachine(clock: clock, leaseSeconds: leaseSeconds)
     }
 
-    public var leaseSeconds: Double { machine.leaseSeconds }
+    public nonisolated var leaseSeconds: Double { machine.leaseSeconds }
 
     // MARK: Helpers shared by the store's extensions
 

@@ -17,14 +17,7 @@ public struct RetryPolicy: Sendable {
 
     /// Delay before try `attempt + 1` (attempt counts from 1): doubling, capped, with ±25 % jitter.
     public func delay(afterAttempt attempt: Int) -> Double {
-        let exponent = Double(min(attempt - 1, 30))
-        let base = min(maxDelaySeconds, initialDelaySeconds * pow2(exponent))
+        let base = min(maxDelaySeconds, initialDelaySeconds * Double(1 << min(max(attempt - 1, 0), 30)))
         return base * Double.random(in: 0.75...1.25)
-    }
-
-    private func pow2(_ exponent: Double) -> Double {
-        var value = 1.0
-        for _ in 0..<Int(exponent) { value *= 2 }
-        return value
     }
 }
