@@ -1,2 +1,0 @@
-/* Placeholder header (branch `fleet`); delete when the engine branch lands. */
-int ckernels_fleet_branch_placeholder(void);
