@@ -39,7 +39,7 @@ struct DemoCommand: AsyncParsableCommand {
         let db = (out as NSString).appendingPathComponent("demo.sqlite")
         let store = try CoordinatorStore(path: db, leaseSeconds: 120)
         let server = CoordinatorServer(store: store, configuration: CoordinatorConfiguration(
-            host: "127.0.0.1", port: 0, tokens: tokens, leaseSeconds: 120))
+            host: "127.0.0.1", port: 0, tokens: tokens))
         let (ports, portSink) = AsyncStream<Int>.makeStream()
         let serverTask = Task { try await server.run(handleSignals: false) { portSink.yield($0) } }
         defer { serverTask.cancel() }
