@@ -15,11 +15,11 @@ struct DemoCommand: AsyncParsableCommand {
         commandName: "demo", abstract: "Coordinator + worker in one process: a small sweep, its table and heatmaps.")
 
     @Option(help: "Output directory (database, heatmaps, synthetic data).") var out = "demo-out"
-    @Option(help: "Needle context lengths.") var lengths = "1000,2000,3000"
+    @Option(help: "Needle context lengths.") var lengths = "1000,1500,2000"
     @Option(help: "Needle depths (percent).") var depths = "0,50,100"
     @Option(help: "Policies.") var policies = "fullkv,snapkv,pyramidkv"
     @Option(help: "Budgets (tokens per layer).") var budgets = "64,128"
-    @Option(help: "Synthetic LongBench records per task (0 skips LongBench).") var longbenchSamples = 4
+    @Option(help: "Synthetic LongBench records per task (0 skips LongBench).") var longbenchSamples = 3
     @Option(help: "BLAS threads (default: all cores).") var threads: Int?
 
     func run() async throws {

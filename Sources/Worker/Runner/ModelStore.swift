@@ -6,7 +6,8 @@ import KVEngine
 /// kept while jobs use it; files are hashed once per process.
 public final class ModelStore: @unchecked Sendable {
     public let directories: [String]
-    private let lock = NSLock()
+    private let lock = NSLock()                     // guards `loaded`
+    private let hashLock = NSLock()                 // guards `hashes`
     private var hashes: [String: String] = [:]      // path → sha256
     private var loaded: (sha: String, model: LlamaModel)?
 
@@ -30,6 +31,7 @@ public final class ModelStore: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         if let loaded, loaded.sha == sha256 { return loaded.model }
         guard let path = available()[sha256] else { throw WorkerError.modelNotFound(sha256: sha256, searched: directories) }
+        // (`available()` takes only `hashLock`, so calling it under `lock` cannot deadlock.)
         loaded = nil  // release the previous model before loading the next
         let model = try LlamaModel(path: path)
         loaded = (sha256, model)
@@ -37,7 +39,7 @@ public final class ModelStore: @unchecked Sendable {
     }
 
     func hash(_ path: String) throws -> String {
-        if let h = lock.withLock({ hashes[path] }) { return h }
+        if let h = hashLock.withLock({ hashes[path] }) { return h }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw GGUFError.cannotOpen(file: path, reason: "unreadable")
         }
@@ -45,7 +47,7 @@ public final class ModelStore: @unchecked Sendable {
         var hasher = SHA256()
         while let chunk = try handle.read(upToCount: 1 << 22), !chunk.isEmpty { hasher.update(data: chunk) }
         let hex = hasher.finalize().map { String(format: "%02x", $0) }.joined()
-        lock.withLock { hashes[path] = hex }
+        hashLock.withLock { hashes[path] = hex }
         return hex
     }
 }
