@@ -17,7 +17,7 @@ test: assets
 	$(SWIFT) test
 
 demo: assets build
-	@bash scripts/demo
+	$(RELEASE_BIN) demo --out demo-out
 
 bench: assets build
 	$(RELEASE_BIN) bench --context 1024,4096,8000 --decode 128
