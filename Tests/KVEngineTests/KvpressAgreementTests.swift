@@ -47,7 +47,11 @@ struct KvpressAgreementTests {
         let p = try #require(file.prompts[name])
         let ids = p.context_ids + p.question_ids
         let model = try TestModel.get()
-        let runs = file.runs.filter { $0.prompt == name && $0.mode == "whole_prompt" }
+        // Ratio 0.9 everywhere and 0.5 on the shortest prompt keep the debug-build run short.
+        let runs = file.runs.filter {
+            $0.prompt == name && $0.mode == "whole_prompt"
+                && ($0.compression_ratio == 0.9 || (name == "passkey_1000" && $0.compression_ratio == 0.5))
+        }
         var compared = 0
         for run in runs {
             guard let config = Self.config(for: run) else { continue }
@@ -59,6 +63,6 @@ struct KvpressAgreementTests {
                     "\(run.press) ratio \(run.compression_ratio) on \(name): ours \(r.tokens.prefix(n)) vs kvpress \(run.greedy_ids.prefix(n))")
             compared += 1
         }
-        #expect(compared >= 5)
+        #expect(compared >= 2)
     }
 }
