@@ -12,6 +12,7 @@ import json
 import os
 import time
 
+import llama_cpp
 import numpy as np
 from llama_cpp import Llama
 
@@ -29,6 +30,12 @@ def reset_peak():
             f.write("5")
     except OSError:
         pass
+
+
+def last_logits(llm):
+    """Logits of the last evaluated token (llama_get_logits_ith(ctx, -1))."""
+    ptr = llama_cpp.llama_get_logits_ith(llm.ctx, -1)
+    return np.ctypeslib.as_array(ptr, shape=(llm.n_vocab(),))
 
 
 def main():
@@ -56,11 +63,11 @@ def main():
             t0 = time.perf_counter()
             llm.eval(ids)
             prefill = time.perf_counter() - t0
-            nxt = int(np.argmax(llm.scores[llm.n_tokens - 1]))
+            nxt = int(np.argmax(last_logits(llm)))
             t1 = time.perf_counter()
             for _ in range(a.decode):
                 llm.eval([nxt])
-                nxt = int(np.argmax(llm.scores[llm.n_tokens - 1]))
+                nxt = int(np.argmax(last_logits(llm)))
             dec = time.perf_counter() - t1
             samples.append({"context": n, "prefill_tps": n / prefill, "decode_tps": a.decode / dec if a.decode else 0.0,
                             "peak_rss_mib": peak_rss_mib(), "kv_bytes": 0})
