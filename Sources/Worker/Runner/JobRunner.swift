@@ -26,8 +26,8 @@ struct JobRunner {
             let model = try models.model(sha256: lease.spec.modelSha256)
             let prompter = try SamplePrompter(model: model, spec: lease.spec, haystackDirectory: haystackDirectory)
             for stored in samples where pending.contains(stored.id) {
-                if interrupted.isRequested { return await finish(lease, reason: heartbeatReason(interrupted)) }
-                if stop.isRequested { return await release(lease) }
+                if interrupted.isRequested { return await release(lease, as: .cancelled) }
+                if stop.isRequested { return await release(lease, as: .released) }
                 let request = try prompter.request(for: stored)
                 let result = try await Self.generate(model: model, request: request)
                 let posted = SampleResult(
@@ -74,16 +74,10 @@ struct JobRunner {
         }
     }
 
-    private func heartbeatReason(_ s: StopSignal) -> Outcome { .cancelled }
-
-    private func finish(_ lease: Lease, reason: Outcome) async -> Outcome {
+    /// Hands the job back (cancelled by the coordinator, or this worker is stopping).
+    private func release(_ lease: Lease, as outcome: Outcome) async -> Outcome {
         _ = try? await client.release(lease)
-        return reason
-    }
-
-    private func release(_ lease: Lease) async -> Outcome {
-        _ = try? await client.release(lease)
-        return .released
+        return outcome
     }
 }
 
