@@ -88,8 +88,13 @@ public struct Generator {
         var reason = "max_new_tokens"
         var text = ""
         while tokens.count < request.maxNewTokens {
-            if tokens.count < request.minNewTokens { for id in stopIDs where Int(id) < logits.count { logits[Int(id)] = -.infinity } }
-            let next = Int32(logits.indices.max { logits[$0] < logits[$1] || (logits[$0] == logits[$1] && $0 > $1) }!)
+            let next: Int32
+            if tokens.count < request.minNewTokens {
+                for id in stopIDs where Int(id) < logits.count { logits[Int(id)] = -.infinity }
+                next = Int32(logits.indices.max { logits[$0] < logits[$1] || (logits[$0] == logits[$1] && $0 > $1) }!)
+            } else {
+                next = session.argmaxOfLastLogits()  // C argmax, first index on ties, as above
+            }
             tokens.append(next)
             if stopIDs.contains(next) { reason = "eos"; break }
             if !request.stopStrings.isEmpty {
