@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.24.0"),
     ],
     targets: [
         // System libraries.
@@ -34,7 +35,8 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
         .target(name: "Worker", dependencies: ["FleetCore", "KVEngine", "KVEval",
-                                              .product(name: "Crypto", package: "swift-crypto")]),
+                                              .product(name: "Crypto", package: "swift-crypto"),
+                                              .product(name: "AsyncHTTPClient", package: "async-http-client")]),
         .executableTarget(name: "pyramidkv", dependencies: [
             "KVEngine", "KVEval", "FleetCore", "Coordinator", "Worker",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -44,7 +46,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "KVEvalTests", dependencies: ["KVEval", "KVEngine"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "FleetTests", dependencies: ["FleetCore", "Coordinator", "Worker"]),
+        .testTarget(name: "FleetTests", dependencies: ["FleetCore", "Coordinator", "Worker", "KVEngine"]),
     ],
     swiftLanguageModes: [.v6]
 )

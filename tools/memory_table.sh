@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # KV bytes and peak RSS per policy and budget for one long prompt (the paper's memory table,
-# on this model): one fresh process per cell so each peak RSS is its own.
+# on this model): one fresh process per cell so each peak RSS is its own. Timing is not reported:
+# this measures memory, so it may run niced next to other work.
 # Usage: tools/memory_table.sh [CONTEXT] [BUDGETS] [POLICIES]   (needs a release build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,13 +15,16 @@ row() {  # policy budget layout
   "$BIN" bench "${args[@]}" --layout "$3" | python3 -c '
 import json, sys
 r = json.load(sys.stdin); row = r["rows"][0]
-print(f"| {sys.argv[1]} | {sys.argv[2]} | {sys.argv[3]} | {row[\"kv_bytes\"]/2**20:.1f} | {row[\"peak_rss_mib\"]:.0f} | {row[\"prefill_tps\"]:.0f} |")
+policy, budget, layout = sys.argv[1:4]
+kv = row["kv_bytes"] / 2**20
+rss = row["peak_rss_mib"]
+print(f"| {policy} | {budget} | {layout} | {kv:.1f} | {rss:.0f} |")
 ' "$1" "$2" "$3"
 }
 echo "Prompt: $CONTEXT tokens (haystack essays). One process per row."
 echo
-echo "| policy | budget | layout | KV MiB | peak RSS MiB | prefill tok/s |"
-echo "|---|---|---|---|---|---|"
+echo "| policy | budget | layout | KV MiB | peak RSS MiB |"
+echo "|---|---|---|---|---|"
 row fullkv - kv_head
 row fullkv - query_head
 for p in $POLICIES; do

@@ -1,4 +1,5 @@
 import ArgumentParser
+import AsyncHTTPClient
 import Coordinator
 import FleetCore
 import Foundation
@@ -55,9 +56,24 @@ struct BenchCoordinatorCommand: AsyncParsableCommand {
             base = URL(string: "http://127.0.0.1:\(port)")!
         }
         defer { serverTask?.cancel() }
+        // One keep-alive connection per simulated worker, as separate worker processes would hold.
+        let httpClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup,
+                                    configuration: CoordinatorConnection.clientConfiguration(connectionsPerHost: workers + 2))
         func connection(_ token: String) -> CoordinatorConnection {
-            CoordinatorConnection(endpoint: CoordinatorEndpoint(baseURL: base, token: token), retry: .none)
+            CoordinatorConnection(endpoint: CoordinatorEndpoint(baseURL: base, token: token), retry: .none,
+                                  client: httpClient)
         }
+        do {
+            try await measure(base: base, tokens: tokens, path: path, local: coordinator == nil, connection: connection)
+        } catch {
+            try? await httpClient.shutdown()
+            throw error
+        }
+        try await httpClient.shutdown()
+    }
+
+    private func measure(base: URL, tokens: APITokens, path: String, local: Bool,
+                         connection: (String) -> CoordinatorConnection) async throws {
 
         let model = String(repeating: "0", count: 64)
         // A fresh policy name per run, so a reused coordinator gets new jobs.
@@ -67,12 +83,13 @@ struct BenchCoordinatorCommand: AsyncParsableCommand {
                                   shardTokens: 1)
         let submitted = try await AdminClient(connection: connection(tokens.adminToken)).submit(SubmitRequest(spec: spec))
         print("bench: \(submitted.jobsCreated) new jobs, \(workers) workers, coordinator at \(base)"
-              + (coordinator == nil ? " (in-process, db \(path))" : ""))
+              + (local ? " (in-process, db \(path))" : ""))
 
         let baseline = try await Self.measureBaseline(workers: workers, seconds: baselineSeconds,
                                                       connections: (0..<workers).map { _ in connection(tokens.workerToken) })
         let hardware = HardwareClass(cpu: "bench", threads: 1, dtype: "none")
         let started = ContinuousClock.now
+        let cpuBefore = Self.processCPUSeconds()
         let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
             for index in 0..<workers {
                 let client = WorkerClient(connection: connection(tokens.workerToken))
@@ -97,6 +114,7 @@ struct BenchCoordinatorCommand: AsyncParsableCommand {
             return all
         }
         let elapsed = (ContinuousClock.now - started).inSeconds
+        let cpu = Self.processCPUSeconds() - cpuBefore
         let sorted = latencies.sorted()
         let rate = Double(sorted.count) / elapsed
         let status = try await AdminClient(connection: connection(tokens.adminToken)).experiment(submitted.experiment)
@@ -105,6 +123,8 @@ struct BenchCoordinatorCommand: AsyncParsableCommand {
                      sorted.count, elapsed, rate, 3 * rate, 3 * rate / baseline))
         print(String(format: "cycle latency: p50 %.1f ms, p99 %.1f ms, max %.1f ms",
                      1000 * Self.percentile(sorted, 0.50), 1000 * Self.percentile(sorted, 0.99), 1000 * (sorted.last ?? 0)))
+        print(String(format: "CPU of this process: %.2f s = %.2f ms per cycle", cpu, 1000 * cpu / Double(max(1, sorted.count)))
+              + (local ? " (coordinator and simulated workers together)" : " (simulated workers only)"))
         print("jobs done \(status.jobs.done) of \(status.jobs.total), predictions \(status.samples.done)")
     }
 
@@ -125,6 +145,14 @@ struct BenchCoordinatorCommand: AsyncParsableCommand {
             return try await group.reduce(0, +)
         }
         return Double(count) / seconds
+    }
+
+    /// User + system CPU time of this process so far.
+    static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
     static func percentile(_ sorted: [Double], _ fraction: Double) -> Double {

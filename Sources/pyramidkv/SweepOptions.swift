@@ -1,10 +1,15 @@
 import ArgumentParser
 import FleetCore
+import enum KVEngine.DefaultAssets
+import class Worker.ModelStore
 
 /// The sweep axes and policy parameters shared by `submit needle` and `submit longbench`.
 struct SweepOptions: ParsableArguments {
-    @Option(help: "sha256 of the GGUF model file the jobs must run with.")
-    var modelSha256: String
+    @Option(help: "sha256 of the GGUF model file the jobs must run with (default: that of --model).")
+    var modelSha256: String?
+
+    @Option(help: "GGUF model file whose sha256 the jobs must run with (default: the embedded SmolLM2-135M-Instruct).")
+    var model: String?
 
     @Option(help: "Comma list of policies (fullkv, snapkv, pyramidkv, h2o, streamingllm).")
     var policies: String
@@ -42,9 +47,28 @@ struct SweepOptions: ParsableArguments {
         }
     }
 
+    /// The model the jobs need: `--model-sha256`, else the hash of `--model`, else the default
+    /// model's published hash (workers check the file they load against it).
+    func resolvedModelSha256() throws(CLIError) -> String {
+        if let modelSha256 {
+            guard model == nil else { throw CLIError("give --model-sha256 or --model, not both") }
+            let sha = modelSha256.lowercased()
+            guard ContentHash.isSHA256Hex(sha) else {
+                throw CLIError("--model-sha256 '\(modelSha256)' is not 64 hex digits")
+            }
+            return sha
+        }
+        guard let model else { return DefaultAssets.modelSHA256 }
+        do {
+            return try ModelStore.fileSHA256(model)
+        } catch {
+            throw CLIError("--model \(model): \(error)")
+        }
+    }
+
     func spec(benchmark: Benchmark, needle: NeedleSweep? = nil,
               longbench: LongBenchSweep? = nil) throws(CLIError) -> ExperimentSpec {
-        ExperimentSpec(benchmark: benchmark, modelSha256: modelSha256.lowercased(), policies: try policyConfigs(),
+        ExperimentSpec(benchmark: benchmark, modelSha256: try resolvedModelSha256(), policies: try policyConfigs(),
                        budgets: try budgetList(), needle: needle, longbench: longbench, priority: priority,
                        maxAttempts: maxAttempts, shardTokens: shardTokens)
     }

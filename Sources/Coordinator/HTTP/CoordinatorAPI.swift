@@ -103,7 +103,11 @@ public struct CoordinatorAPI: Sendable {
             case APIRoutes.workers:
                 return APIResponse.json(WorkerList(workers: try await store.workers()))
             case APIRoutes.lease:
-                return APIResponse.json(LeaseResponse(lease: try await store.lease(try exchange.decode(LeaseRequest.self))))
+                guard let claimed = try await store.leaseWire(try exchange.decode(LeaseRequest.self)) else {
+                    return APIResponse.json(LeaseResponse(lease: nil))
+                }
+                return APIResponse.bytes(try claimed.grant.responseJSON(specJSON: claimed.specJSON),
+                                         contentType: "application/json")
             case APIRoutes.heartbeat:
                 return APIResponse.json(try await store.heartbeat(job: try exchange.jobId(),
                                                                   try exchange.decode(HeartbeatRequest.self)))

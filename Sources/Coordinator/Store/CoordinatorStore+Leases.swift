@@ -5,6 +5,18 @@ extension CoordinatorStore {
     /// Claims the highest-priority queued job for a model the worker holds, in one transaction.
     /// Returns nil when none fits.
     public func lease(_ request: LeaseRequest) throws(StoreError) -> Lease? {
+        guard let claimed = try claim(request) else { return nil }
+        let spec = try decode(JobSpec.self, claimed.specJSON, table: "jobs", id: "\(claimed.grant.jobId)")
+        return claimed.grant.lease(spec: spec)
+    }
+
+    /// `lease` for the HTTP API: the spec stays the canonical JSON stored at submit, so the
+    /// answer is spliced rather than decoded and encoded again (this runs once per job).
+    public func leaseWire(_ request: LeaseRequest) throws(StoreError) -> (grant: LeaseGrant, specJSON: String)? {
+        try claim(request)
+    }
+
+    private func claim(_ request: LeaseRequest) throws(StoreError) -> (grant: LeaseGrant, specJSON: String)? {
         guard !request.workerId.isEmpty else { throw .invalid(field: "worker_id", reason: "must not be empty") }
         let hardware = try json(request.hardware)
         let models = try json(request.models)
@@ -19,20 +31,23 @@ extension CoordinatorStore {
                 """, [models]).first, let jobId = row["id"].int64 else {
                 return nil
             }
+            guard let specJSON = row["spec_json"].string else {
+                throw StoreError.corruptRow(table: "jobs", id: "\(jobId)", detail: "missing spec_json")
+            }
             let (record, action) = try transition(jobId, .lease(workerId: request.workerId, token: token))
             guard case .granted(let holder) = action else {
                 throw StoreError.conflict(field: "job_id", reason: "job \(jobId) could not be leased")
             }
-            let spec = try decode(JobSpec.self, row["spec_json"].string, table: "jobs", id: "\(jobId)")
             let pending = try database.query("""
                 SELECT s.sample_id FROM job_samples s
                 WHERE s.job_id = ?1
                   AND NOT EXISTS (SELECT 1 FROM predictions p WHERE p.job_id = ?1 AND p.sample_id = s.sample_id)
                 ORDER BY s.ordinal
                 """, [jobId]).compactMap { $0["sample_id"].string }
-            return Lease(jobId: jobId, jobKey: JobKey(hex: row["key"].string ?? ""), token: holder.token,
-                         expiresAt: holder.expiresAt, leaseSeconds: machine.leaseSeconds,
-                         attempt: record.attempts + 1, spec: spec, pendingSampleIds: pending)
+            let grant = LeaseGrant(jobId: jobId, jobKey: JobKey(hex: row["key"].string ?? ""), token: holder.token,
+                                   expiresAt: holder.expiresAt, leaseSeconds: machine.leaseSeconds,
+                                   attempt: record.attempts + 1, pendingSampleIds: pending)
+            return (grant, specJSON)
         }
     }
 

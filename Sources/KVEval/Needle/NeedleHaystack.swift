@@ -3,7 +3,9 @@ import Foundation
 /// The haystack text as the driver's `read_context_files` builds it: every `*.txt` of the
 /// directory in sorted file-name order, read as UTF-8 text with Python's universal newlines,
 /// concatenated — the whole set again and again until it has at least `minTokens` tokens.
+/// A haystack uploaded to the coordinator as one text blob is the same concatenation.
 public struct NeedleHaystack: Sendable {
+    /// Where the text came from: a directory, or `blob:<sha256>`.
     public let directory: String
     public let files: [String]
     public let text: String
@@ -29,6 +31,23 @@ public struct NeedleHaystack: Sendable {
             guard let s = String(data: data, encoding: .utf8) else { throw .haystackUnreadable(path: path, reason: "not UTF-8") }
             contents.append(Self.universalNewlines(s))
         }
+        (text, tokens) = Self.repeated(contents, minTokens: minTokens, tokenizer: tokenizer)
+        self.directory = directory
+        self.files = txt
+    }
+
+    /// A haystack given as one text (a blob from the coordinator, named by `source`), read with
+    /// universal newlines and repeated like the directory form.
+    public init(text source: String, named name: String, minTokens: Int,
+                tokenizer: some PromptTokenizer) throws(PromptError) {
+        guard !source.isEmpty else { throw .haystackEmpty(directory: name) }
+        (text, tokens) = Self.repeated([Self.universalNewlines(source)], minTokens: minTokens, tokenizer: tokenizer)
+        directory = name
+        files = []
+    }
+
+    private static func repeated(_ contents: [String], minTokens: Int,
+                                 tokenizer: some PromptTokenizer) -> (String, [Int32]) {
         var text = ""
         var tokens: [Int32] = []
         while tokens.count < minTokens {
@@ -36,10 +55,7 @@ public struct NeedleHaystack: Sendable {
             tokens = tokenizer.encodePlain(text)
             if contents.allSatisfy(\.isEmpty) { break }
         }
-        self.directory = directory
-        self.files = txt
-        self.text = text
-        self.tokens = tokens
+        return (text, tokens)
     }
 
     /// Python text-mode reading: "\r\n" and "\r" become "\n".

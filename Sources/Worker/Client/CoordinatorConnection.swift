@@ -1,8 +1,8 @@
+import AsyncHTTPClient
 import FleetCore
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import NIOCore
+import NIOHTTP1
 
 /// Where the coordinator is and the bearer token to present.
 public struct CoordinatorEndpoint: Sendable {
@@ -15,20 +15,42 @@ public struct CoordinatorEndpoint: Sendable {
     }
 }
 
-/// JSON over HTTP to the coordinator (Foundation's URLSession). Retries transport failures and
-/// 5xx answers with backoff; 4xx answers are definitive and come back as `.refused`.
+/// JSON over HTTP to the coordinator (AsyncHTTPClient: pooled keep-alive connections on
+/// SwiftNIO). Retries transport failures and 5xx answers with backoff; 4xx answers are
+/// definitive and come back as `.refused`.
 public struct CoordinatorConnection: Sendable {
     public let endpoint: CoordinatorEndpoint
     public let retry: RetryPolicy
-    let session: URLSession
+    let client: HTTPClient
+    let timeout: TimeAmount
+    /// Largest answer read (blobs are the big ones).
+    let maxResponseBytes: Int
 
-    public init(endpoint: CoordinatorEndpoint, retry: RetryPolicy = RetryPolicy(), timeoutSeconds: Double = 30) {
+    /// `client` defaults to one process-wide client; pass one with a larger pool when many
+    /// callers share a process (the coordinator benchmark's simulated workers).
+    public init(endpoint: CoordinatorEndpoint, retry: RetryPolicy = RetryPolicy(), timeoutSeconds: Double = 30,
+                maxResponseBytes: Int = 1 << 30, client: HTTPClient = CoordinatorConnection.sharedClient) {
         self.endpoint = endpoint
         self.retry = retry
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = timeoutSeconds
-        configuration.httpMaximumConnectionsPerHost = 4
-        session = URLSession(configuration: configuration)
+        self.client = client
+        self.timeout = .milliseconds(Int64(timeoutSeconds * 1000))
+        self.maxResponseBytes = maxResponseBytes
+    }
+
+    /// The process-wide client (never shut down; it lives as long as the process).
+    public static let sharedClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup,
+                                                configuration: clientConfiguration(connectionsPerHost: 8))
+
+    /// Connection failures come straight back to `send`, whose `RetryPolicy` decides what
+    /// happens next (AsyncHTTPClient would otherwise keep reconnecting until the request's
+    /// deadline: 30 s before a CLI command could say the coordinator is down).
+    public static func clientConfiguration(connectionsPerHost: Int) -> HTTPClient.Configuration {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout.connect = .seconds(5)
+        configuration.connectionPool = .init(idleTimeout: .seconds(60),
+                                             concurrentHTTP1ConnectionsPerHostSoftLimit: connectionsPerHost)
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return configuration
     }
 
     /// Sends `body` as JSON and decodes the answer as `Response`.
@@ -61,24 +83,33 @@ public struct CoordinatorConnection: Sendable {
         }
     }
 
+    /// The absolute URL of an API path under the endpoint's base URL.
+    func url(_ path: String) -> String {
+        var base = endpoint.baseURL.absoluteString
+        while base.hasSuffix("/") { base.removeLast() }
+        return base + (path.hasPrefix("/") ? path : "/" + path)
+    }
+
     /// Raw exchange: returns the body of a 2xx answer.
     public func send(_ method: String, _ path: String, body: Data?,
                      contentType: String) async throws(CoordinatorClientError) -> Data {
-        let url = endpoint.baseURL.appendingPathComponent(path)
-        var request = URLRequest(url: url)
-        request.httpMethod = method
-        request.setValue("Bearer \(endpoint.token)", forHTTPHeaderField: "Authorization")
+        let url = url(path)
+        var request = HTTPClientRequest(url: url)
+        request.method = HTTPMethod(rawValue: method)
+        request.headers.add(name: "Authorization", value: "Bearer \(endpoint.token)")
         if let body {
-            request.httpBody = body
-            request.setValue(contentType, forHTTPHeaderField: "Content-Type")
+            request.body = .bytes(ByteBuffer(bytes: body))
+            request.headers.add(name: "Content-Type", value: contentType)
         }
         var attempt = 0
         var lastProblem = ""
         while attempt < retry.maxAttempts {
             attempt += 1
             do {
-                let (data, response) = try await session.data(for: request)
-                let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+                let response = try await client.execute(request, timeout: timeout)
+                let buffer = try await response.body.collect(upTo: maxResponseBytes)
+                let data = Data(buffer.readableBytesView)
+                let status = Int(response.status.code)
                 if (200..<300).contains(status) { return data }
                 if (400..<500).contains(status) {
                     throw CoordinatorClientError.refused(method: method, path: path, status: status,
@@ -88,9 +119,12 @@ public struct CoordinatorConnection: Sendable {
             } catch let error as CoordinatorClientError {
                 throw error
             } catch is CancellationError {
-                throw .unreachable(method: method, url: url.absoluteString, attempts: attempt, lastProblem: "cancelled")
+                throw .unreachable(method: method, url: url, attempts: attempt, lastProblem: "cancelled")
             } catch {
-                lastProblem = error.localizedDescription
+                if Task.isCancelled {
+                    throw .unreachable(method: method, url: url, attempts: attempt, lastProblem: "cancelled")
+                }
+                lastProblem = "\(error)"
             }
             if attempt < retry.maxAttempts {
                 do {
@@ -100,6 +134,6 @@ public struct CoordinatorConnection: Sendable {
                 }
             }
         }
-        throw .unreachable(method: method, url: url.absoluteString, attempts: attempt, lastProblem: lastProblem)
+        throw .unreachable(method: method, url: url, attempts: attempt, lastProblem: lastProblem)
     }
 }

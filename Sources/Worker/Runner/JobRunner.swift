@@ -12,19 +12,25 @@ struct JobRunner {
     let haystackDirectory: String
     let stop: StopSignal
     let log: @Sendable (String) -> Void
+    let blobs = HaystackBlobCache()
 
     enum Outcome: Equatable { case completed, released, cancelled, leaseLost, failed(String) }
 
     func run(_ lease: Lease) async -> Outcome {
         let interrupted = StopSignal()
-        let heartbeat = Task { await beat(lease, interrupted: interrupted) }
-        defer { heartbeat.cancel() }
         let done = SampleCounter()
+        let heartbeat = Task { await beat(lease, done: done, interrupted: interrupted) }
+        defer { heartbeat.cancel() }
         do {
             let samples = try await client.samples(job: lease.jobId)
             let pending = Set(lease.pendingSampleIds)
+            var haystackBlob: (sha256: String, text: String)?
+            if let sha256 = lease.spec.needle?.haystackSha256 {
+                haystackBlob = (sha256, try await blobs.text(sha256: sha256, client: client))
+            }
             let model = try models.model(sha256: lease.spec.modelSha256)
-            let prompter = try SamplePrompter(model: model, spec: lease.spec, haystackDirectory: haystackDirectory)
+            let prompter = try SamplePrompter(model: model, spec: lease.spec, haystackDirectory: haystackDirectory,
+                                              haystackBlob: haystackBlob)
             for stored in samples where pending.contains(stored.id) {
                 if interrupted.isRequested { return await release(lease, as: .cancelled) }
                 if stop.isRequested { return await release(lease, as: .released) }
@@ -60,13 +66,13 @@ struct JobRunner {
         }
     }
 
-    private func beat(_ lease: Lease, interrupted: StopSignal) async {
+    private func beat(_ lease: Lease, done: SampleCounter, interrupted: StopSignal) async {
         let period = max(1, lease.leaseSeconds / 3)
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(period))
             if Task.isCancelled { return }
             do {
-                let r = try await client.heartbeat(lease, samplesDone: 0)
+                let r = try await client.heartbeat(lease, samplesDone: done.value)
                 if r.cancel { interrupted.request(); return }
             } catch {
                 log("job \(lease.jobId): heartbeat failed: \(error)")

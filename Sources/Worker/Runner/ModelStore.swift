@@ -40,14 +40,19 @@ public final class ModelStore: @unchecked Sendable {
 
     func hash(_ path: String) throws -> String {
         if let h = hashLock.withLock({ hashes[path] }) { return h }
+        let hex = try Self.fileSHA256(path)
+        hashLock.withLock { hashes[path] = hex }
+        return hex
+    }
+
+    /// Lower-case hex sha256 of a file, read in 4 MiB chunks.
+    public static func fileSHA256(_ path: String) throws -> String {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw GGUFError.cannotOpen(file: path, reason: "unreadable")
         }
         defer { try? handle.close() }
         var hasher = SHA256()
         while let chunk = try handle.read(upToCount: 1 << 22), !chunk.isEmpty { hasher.update(data: chunk) }
-        let hex = hasher.finalize().map { String(format: "%02x", $0) }.joined()
-        hashLock.withLock { hashes[path] = hex }
-        return hex
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 }

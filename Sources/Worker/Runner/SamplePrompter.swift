@@ -13,11 +13,15 @@ final class SamplePrompter {
     private let tokenizer: EngineTokenizer
     private var needleBuilder: NeedlePromptBuilder<EngineTokenizer>?
     private let haystackDirectory: String
+    /// The job's uploaded haystack (`needle.haystack_sha256`), which replaces the local one.
+    private let haystackBlob: (sha256: String, text: String)?
 
-    init(model: LlamaModel, spec: JobSpec, haystackDirectory: String) throws {
+    init(model: LlamaModel, spec: JobSpec, haystackDirectory: String,
+         haystackBlob: (sha256: String, text: String)? = nil) throws {
         self.model = model
         self.spec = spec
         self.haystackDirectory = haystackDirectory
+        self.haystackBlob = haystackBlob
         let template = (try? model.requireChatTemplate()) ?? ChatTemplate(family: .chatML)
         let addBOS = (try? model.gguf.optionalBool("tokenizer.ggml.add_bos_token")) ?? nil
         tokenizer = EngineTokenizer(tokenizer: model.tokenizer, template: template, addBOS: addBOS ?? false)
@@ -77,7 +81,13 @@ final class SamplePrompter {
     private func needle(minTokens: Int) throws -> NeedlePromptBuilder<EngineTokenizer> {
         if let b = needleBuilder, b.haystack.tokens.count >= minTokens { return b }
         let settings = spec.needle ?? NeedleSettings()
-        let haystack = try NeedleHaystack(directory: haystackDirectory, minTokens: max(minTokens, 8000), tokenizer: tokenizer)
+        let haystack: NeedleHaystack
+        if let blob = haystackBlob {
+            haystack = try NeedleHaystack(text: blob.text, named: "blob:\(blob.sha256)", minTokens: max(minTokens, 8000),
+                                          tokenizer: tokenizer)
+        } else {
+            haystack = try NeedleHaystack(directory: haystackDirectory, minTokens: max(minTokens, 8000), tokenizer: tokenizer)
+        }
         let b = NeedlePromptBuilder(tokenizer: tokenizer, haystack: haystack, needle: settings.needle,
                                     question: settings.question, buffer: settings.bufferTokens)
         needleBuilder = b

@@ -6,6 +6,7 @@ public enum WorkerError: Error, CustomStringConvertible, Sendable {
     case unknownPreset(String)
     case badSample(id: String, reason: String)
     case promptMismatch(dataset: String)
+    case badBlob(sha256: String, reason: String)
 
     public var description: String {
         switch self {
@@ -18,6 +19,7 @@ public enum WorkerError: Error, CustomStringConvertible, Sendable {
         case let .badSample(id, reason): return "sample \(id): \(reason)"
         case let .promptMismatch(dataset):
             return "job's prompt template for \(dataset) differs from this worker's LongBench config"
+        case let .badBlob(sha, reason): return "blob \(sha): \(reason)"
         }
     }
 }

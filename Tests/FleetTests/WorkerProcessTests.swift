@@ -1,0 +1,127 @@
+import FleetCore
+import Foundation
+import KVEngine
+import Testing
+import Worker
+
+/// The fleet as users run it: a coordinator process and `pyramidkv worker` processes running
+/// the real model on loopback. Needs the built binary and the fetched default model.
+@Suite(.serialized, .enabled(if: PyramidKVExecutable.url != nil
+                                 && FileManager.default.fileExists(atPath: DefaultAssets.modelPath)
+                                 && FileManager.default.fileExists(atPath: DefaultAssets.haystackDirectory),
+                             "pyramidkv is not built or the model/haystack are not fetched"))
+struct WorkerProcessTests {
+    let directory: TemporaryDirectory
+
+    init() throws { directory = try TemporaryDirectory() }
+
+    func json(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    func cli(_ arguments: [String], _ coordinator: CoordinatorProcess) throws -> String {
+        let run = try PyramidKVExecutable.run(arguments, environment: ["PYRAMIDKV_TOKEN": adminToken,
+                                                                       "PYRAMIDKV_COORDINATOR": coordinator.url])
+        #expect(run.status == 0, "pyramidkv \(arguments.joined(separator: " ")): \(run.stderr)")
+        return run.stdout
+    }
+
+    func admin(_ coordinator: CoordinatorProcess) -> AdminClient {
+        AdminClient(connection: CoordinatorConnection(
+            endpoint: CoordinatorEndpoint(baseURL: URL(string: coordinator.url)!, token: adminToken),
+            retry: RetryPolicy(maxAttempts: 20, initialDelaySeconds: 0.1, maxDelaySeconds: 0.5)))
+    }
+
+    /// Polls until `condition` holds for the experiment's status (or fails after `seconds`).
+    func waitFor(_ experiment: String, _ coordinator: CoordinatorProcess, seconds: Double, _ what: String,
+                 _ condition: (ExperimentStatus) -> Bool) async throws -> ExperimentStatus {
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        while true {
+            let status = try await admin(coordinator).experiment(experiment)
+            if condition(status) { return status }
+            guard ContinuousClock.now < deadline else {
+                Issue.record("timed out waiting for \(what): \(status)")
+                return status
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+    }
+
+    @Test func twoWorkerProcessesCompleteASweepAndTheResultsShowIt() async throws {
+        let coordinator = try await CoordinatorProcess(directory: directory)
+        let submitted = try json(try cli(["submit", "needle", "--json", "--policies", "fullkv,snapkv",
+                                          "--budgets", "64", "--lengths", "200,400", "--depths", "0,100",
+                                          "--shard-tokens", "600"], coordinator))
+        let experiment = try #require(submitted["experiment"] as? String)
+        let jobs = try #require(submitted["jobs_created"] as? Int)
+        #expect(jobs >= 4)  // 2 policies × ≥ 2 shards of the 4 cells
+
+        let workers = try ["w1", "w2"].map {
+            try WorkerProcess(directory: directory, coordinator: coordinator, id: $0, exitWhenIdle: true)
+        }
+        for worker in workers {
+            #expect(await worker.exitStatus(within: 600) == 0, "\(worker.id) log:\n\(worker.log)")
+        }
+
+        let status = try json(try cli(["status", experiment, "--json"], coordinator))
+        #expect(status["jobs"] as? [String: Int] == ["queued": 0, "leased": 0, "done": jobs, "dead": 0, "cancelled": 0])
+        #expect(status["samples"] as? [String: Int] == ["done": 8, "total": 8])
+        let fleet = try json(try cli(["workers", "--json"], coordinator))
+        let done = try #require(fleet["workers"] as? [[String: Any]]).map { ($0["id"] as? String ?? "", $0["jobs_done"] as? Int ?? 0) }
+        #expect(done.map(\.0).sorted() == ["w1", "w2"])
+        #expect(done.map(\.1).reduce(0, +) == jobs)
+        #expect(done.allSatisfy { $0.1 >= 1 }, "both workers ran jobs: \(done)")
+
+        _ = try cli(["rescore", experiment], coordinator)
+        let table = try json(try cli(["results", "table", experiment, "--format", "json"], coordinator))
+        let rows = try #require(table["rows"] as? [[String: Any]])
+        #expect(rows.compactMap { $0["policy"] as? String }.sorted() == ["fullkv", "snapkv"])
+        for row in rows {
+            let average = try #require(row["average"] as? Double)
+            #expect((0...100).contains(average))
+        }
+        let heatmap = try json(try cli(["results", "heatmap", experiment, "--policy", "snapkv", "--budget", "64",
+                                        "--format", "json"], coordinator))
+        let cells = try #require(heatmap["cells"] as? [[String: Any]])
+        #expect(Set(cells.compactMap { "\($0["length"] ?? "")@\($0["depth"] ?? "")" })
+                == ["200@0", "200@100", "400@0", "400@100"])
+        #expect(heatmap["overall"] is Double)
+        let svg = directory.path("snapkv.svg")
+        _ = try cli(["results", "heatmap", experiment, "--policy", "snapkv", "--budget", "64", "--out", svg], coordinator)
+        #expect(try String(contentsOfFile: svg, encoding: .utf8).contains("<svg"))
+        #expect(coordinator.terminate().status == 0)
+    }
+
+    @Test func killedWorkersJobExpiresAndAnotherWorkerFinishesItWithOnePredictionPerSample() async throws {
+        let coordinator = try await CoordinatorProcess(directory: directory, leaseSeconds: 3)
+        let submitted = try json(try cli(["submit", "needle", "--json", "--policies", "snapkv", "--budgets", "64",
+                                          "--lengths", "200,300", "--depths", "0,50,100"], coordinator))
+        let experiment = try #require(submitted["experiment"] as? String)
+        #expect(submitted["jobs_created"] as? Int == 1)
+
+        let doomed = try WorkerProcess(directory: directory, coordinator: coordinator, id: "doomed", exitWhenIdle: false)
+        let midJob = try await waitFor(experiment, coordinator, seconds: 300, "a first prediction") {
+            $0.samples.done >= 1
+        }
+        doomed.kill()
+        #expect(midJob.samples.done < 6, "the worker must die mid-job")
+        let postedBeforeKill = try await admin(coordinator).experiment(experiment).samples.done
+
+        let rescuer = try WorkerProcess(directory: directory, coordinator: coordinator, id: "rescuer", exitWhenIdle: false)
+        let finished = try await waitFor(experiment, coordinator, seconds: 300, "the job to finish") {
+            $0.jobs.done == 1
+        }
+        #expect(finished.samples == SampleCounts(done: 6, total: 6))
+        #expect(await rescuer.terminate(within: 30) == 0, "rescuer log:\n\(rescuer.log)")
+        #expect(rescuer.log.contains("stopped after 1 job"))
+
+        let job = try #require(try await admin(coordinator).results(experiment).jobs.first)
+        #expect(job.state == "done")
+        #expect(job.predictions.count == 6)
+        #expect(Set(job.predictions.map(\.sampleId)).count == 6, "one prediction per sample")
+        let byWorker = Dictionary(grouping: job.predictions, by: \.workerId).mapValues(\.count)
+        #expect(byWorker["doomed"] == postedBeforeKill, "what the dead worker posted is kept")
+        #expect(byWorker["rescuer"] == 6 - postedBeforeKill, "the rescuer ran only the samples still missing")
+        #expect(coordinator.terminate().status == 0)
+    }
+}
