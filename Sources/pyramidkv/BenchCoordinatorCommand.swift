@@ -28,8 +28,11 @@ struct BenchCoordinatorCommand: AsyncParsableCommand {
     var coordinator: String?
     @Option(help: "With --coordinator: its admin token file.") var adminTokenFile: String?
     @Option(help: "With --coordinator: its worker token file.") var workerTokenFile: String?
+    @Flag(help: "Also time the same cycles straight on the store (no HTTP, no JSON on the wire): the database's share.")
+    var storeOnly = false
 
     func run() async throws {
+        if storeOnly { try await measureStoreOnly() }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pyramidkv-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -145,6 +148,35 @@ struct BenchCoordinatorCommand: AsyncParsableCommand {
             return try await group.reduce(0, +)
         }
         return Double(count) / seconds
+    }
+
+    /// The cycles against `CoordinatorStore` directly, one caller at a time (the actor serialises
+    /// them anyway): what SQLite and the state machine cost without HTTP and JSON bodies.
+    func measureStoreOnly() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pyramidkv-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try CoordinatorStore(path: directory.appendingPathComponent("store.sqlite").path, leaseSeconds: 60)
+        let model = String(repeating: "0", count: 64)
+        let spec = ExperimentSpec(benchmark: .needle, modelSha256: model, policies: [PolicyConfig(name: "bench")],
+                                  budgets: [64], needle: NeedleSweep(lengths: Array(1...jobs), depths: [0]), shardTokens: 1)
+        _ = try await store.submit(SubmitRequest(spec: spec))
+        let hardware = HardwareClass(cpu: "bench", threads: 1, dtype: "none")
+        let request = LeaseRequest(workerId: "bench", hardware: hardware, models: [model])
+        let cpuBefore = Self.processCPUSeconds()
+        let started = ContinuousClock.now
+        var cycles = 0
+        while let claimed = try await store.leaseWire(request) {
+            let grant = claimed.grant
+            let result = SampleResult(sampleId: grant.pendingSampleIds[0], prediction: "x", promptTokens: 1, generatedTokens: 1,
+                                      prefillSeconds: 0, decodeSeconds: 0, kvBytes: 0, hardware: hardware)
+            _ = try await store.postPrediction(job: grant.jobId, PredictionPost(token: grant.token, result: result))
+            _ = try await store.complete(job: grant.jobId, token: grant.token)
+            cycles += 1
+        }
+        let elapsed = (ContinuousClock.now - started).inSeconds
+        print(String(format: "store only (no HTTP): %d cycles in %.2f s = %.0f cycles/s, CPU %.3f ms per cycle",
+                     cycles, elapsed, Double(cycles) / elapsed, 1000 * (Self.processCPUSeconds() - cpuBefore) / Double(max(cycles, 1))))
     }
 
     /// User + system CPU time of this process so far.
