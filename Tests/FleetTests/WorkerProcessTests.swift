@@ -92,6 +92,31 @@ struct WorkerProcessTests {
         #expect(coordinator.terminate().status == 0)
     }
 
+    @Test func anUploadedHaystackIsFetchedByTheWorkerAndUsed() async throws {
+        let coordinator = try await CoordinatorProcess(directory: directory)
+        // A haystack of our own: three of the essays, concatenated (any UTF-8 text would do).
+        let names = try FileManager.default.contentsOfDirectory(atPath: DefaultAssets.haystackDirectory)
+            .filter { $0.hasSuffix(".txt") }.sorted().prefix(3)
+        var text = ""
+        for name in names {
+            text += try String(contentsOfFile: DefaultAssets.haystackDirectory + "/" + name, encoding: .utf8)
+        }
+        let file = directory.path("haystack.txt")
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        let sha256 = ContentHash.sha256Hex(Array(text.utf8))
+        let submitted = try json(try cli(["submit", "needle", "--json", "--haystack", file, "--policies", "snapkv",
+                                          "--budgets", "64", "--lengths", "200", "--depths", "50:50:1"], coordinator))
+        let experiment = try #require(submitted["experiment"] as? String)
+
+        let worker = try WorkerProcess(directory: directory, coordinator: coordinator, id: "w1", exitWhenIdle: true)
+        #expect(await worker.exitStatus(within: 300) == 0, "worker log:\n\(worker.log)")
+        #expect(worker.log.contains("haystack blob:\(sha256) (\(text.utf8.count) bytes)"), "worker log:\n\(worker.log)")
+        let status = try await admin(coordinator).experiment(experiment)
+        #expect(status.samples == SampleCounts(done: 1, total: 1))
+        #expect(status.jobs.done == 1)
+        #expect(coordinator.terminate().status == 0)
+    }
+
     @Test func killedWorkersJobExpiresAndAnotherWorkerFinishesItWithOnePredictionPerSample() async throws {
         let coordinator = try await CoordinatorProcess(directory: directory, leaseSeconds: 3)
         let submitted = try json(try cli(["submit", "needle", "--json", "--policies", "snapkv", "--budgets", "64",

@@ -26,7 +26,9 @@ struct JobRunner {
             let pending = Set(lease.pendingSampleIds)
             var haystackBlob: (sha256: String, text: String)?
             if let sha256 = lease.spec.needle?.haystackSha256 {
-                haystackBlob = (sha256, try await blobs.text(sha256: sha256, client: client))
+                let text = try await blobs.text(sha256: sha256, client: client)
+                haystackBlob = (sha256, text)
+                log("job \(lease.jobId): haystack blob:\(sha256) (\(text.utf8.count) bytes)")
             }
             let model = try models.model(sha256: lease.spec.modelSha256)
             let prompter = try SamplePrompter(model: model, spec: lease.spec, haystackDirectory: haystackDirectory,
