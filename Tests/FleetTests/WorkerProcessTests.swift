@@ -149,4 +149,28 @@ struct WorkerProcessTests {
         #expect(byWorker["rescuer"] == 6 - postedBeforeKill, "the rescuer ran only the samples still missing")
         #expect(coordinator.terminate().status == 0)
     }
+
+    @Test func aWorkerProcessRidesOutACoordinatorKillAndRestartAndTheSweepCompletes() async throws {
+        let first = try await CoordinatorProcess(directory: directory)
+        let submitted = try json(try cli(["submit", "needle", "--json", "--policies", "snapkv", "--budgets", "64",
+                                          "--lengths", "200,300", "--depths", "0,50,100"], first))
+        let experiment = try #require(submitted["experiment"] as? String)
+        let worker = try WorkerProcess(directory: directory, coordinator: first, id: "w1", exitWhenIdle: false)
+        _ = try await waitFor(experiment, first, seconds: 300, "two predictions") { $0.samples.done >= 2 }
+        let accepted = try #require(try await admin(first).results(experiment).jobs.first).predictions
+        first.kill()
+        try await Task.sleep(for: .seconds(1))  // the worker meets a dead port for a while
+
+        let second = try await CoordinatorProcess(directory: directory, port: first.port)
+        let finished = try await waitFor(experiment, second, seconds: 300, "the sweep to finish") { $0.jobs.done == 1 }
+        #expect(finished.samples == SampleCounts(done: 6, total: 6))
+        let job = try #require(try await admin(second).results(experiment).jobs.first)
+        #expect(Set(job.predictions.map(\.sampleId)).count == 6)
+        for before in accepted {
+            let after = job.predictions.first { $0.sampleId == before.sampleId }
+            #expect(after?.result == before.result, "accepted before the kill, kept as it was")
+        }
+        #expect(await worker.terminate(within: 30) == 0, "worker log:\n\(worker.log)")
+        #expect(second.terminate().status == 0)
+    }
 }
