@@ -1,7 +1,8 @@
 /// FleetCore: the Codable wire types shared by the coordinator, workers and the CLI.
-/// No I/O lives here (design §2).
-public enum FleetCore {
+/// No I/O lives here (design §2). (Not an enum named `FleetCore`: that would shadow the
+/// module, and `FleetCore.PolicyConfig` could no longer name the wire type.)
+public enum EngineVersion {
     /// Bumped whenever the engine's numerics or a policy's selection can change outputs;
     /// it is part of every job key, so old results never mix with new ones.
-    public static let engineVersion = "0.1.0"
+    public static let current = "0.1.0"
 }

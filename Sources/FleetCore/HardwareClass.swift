@@ -7,7 +7,7 @@ public struct HardwareClass: Codable, Sendable, Hashable {
     public var engineVersion: String
 
     public init(cpu: String, gpu: String? = nil, threads: Int, dtype: String,
-                engineVersion: String = FleetCore.engineVersion) {
+                engineVersion: String = EngineVersion.current) {
         self.cpu = cpu
         self.gpu = gpu
         self.threads = threads

@@ -21,7 +21,7 @@ public struct JobSpec: Codable, Sendable, Hashable {
     /// Content addresses of the samples, in run order.
     public var sampleIds: [String]
 
-    public init(benchmark: Benchmark, modelSha256: String, engineVersion: String = FleetCore.engineVersion,
+    public init(benchmark: Benchmark, modelSha256: String, engineVersion: String = EngineVersion.current,
                 policy: PolicyConfig, budget: Int, dataset: String, datasetVersion: String,
                 promptTemplate: String, applyChatTemplate: Bool, maxLength: Int?, maxNewTokens: Int,
                 stop: [String], needle: NeedleSettings?, sampleIds: [String]) {

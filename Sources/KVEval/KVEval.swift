@@ -11,4 +11,5 @@
 /// - `Needle/`: grid, texts and word-recall score, haystack, KVCache-Factory prompt builder,
 ///   heatmap (SVG and ANSI).
 /// - `Synthetic/`: the synthetic LongBench-format demo set.
-public enum KVEval {}
+///
+/// (No declaration is named `KVEval`: it would shadow the module name.)

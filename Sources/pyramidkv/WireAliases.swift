@@ -1,9 +1,9 @@
 import FleetCore
 import KVEval
 
-// FleetCore's enum `FleetCore` shadows the module name, so `FleetCore.PolicyConfig` cannot
-// name the wire type where KVEngine's `PolicyConfig` is also visible; these aliases can.
+// FleetCore and KVEngine both declare `PolicyConfig` and `CacheLayout` (wire form, engine form);
+// these short names say which one is meant where both modules are imported.
 typealias WirePolicyConfig = PolicyConfig
 typealias WireCacheLayout = CacheLayout
-/// KVEval's heatmap (KVEval's enum `KVEval` shadows its module name the same way).
+/// KVEval's needle heatmap (the coordinator has its own `NeedleHeatmap` over stored results).
 typealias EvalNeedleHeatmap = NeedleHeatmap

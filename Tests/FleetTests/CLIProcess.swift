@@ -33,6 +33,7 @@ enum PyramidKVExecutable {
 enum CLIProcessError: Error {
     case notBuilt
     case noListeningLine(String)
+    case cannotCreateLog(String)
 }
 
 /// `pyramidkv coordinator` as a child process on an ephemeral port.

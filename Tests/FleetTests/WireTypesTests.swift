@@ -63,7 +63,7 @@ func needleSpec(lengths: [Int] = [1000, 2000], depths: [Int] = [0, 50, 100],
         let data = try WireJSON.canonicalData(PredictionPost(token: "t", result: result))
         let text = String(decoding: data, as: UTF8.self)
         #expect(text.contains(#""kv_bytes":4096"#))
-        #expect(text.contains(#""engine_version":"\#(FleetCore.engineVersion)""#))
+        #expect(text.contains(#""engine_version":"\#(EngineVersion.current)""#))
         let back = try StrictJSONDecoder.decode(PredictionPost.self, from: data)
         #expect(back.result == result)
     }

@@ -10,7 +10,9 @@ final class WorkerProcess {
         guard let url = PyramidKVExecutable.url else { throw CLIProcessError.notBuilt }
         self.id = id
         logPath = directory.path("\(id).log")
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        guard FileManager.default.createFile(atPath: logPath, contents: nil) else {
+            throw CLIProcessError.cannotCreateLog(logPath)
+        }
         process.executableURL = url
         process.arguments = ["worker", "--coordinator", coordinator.url, "--token-file", directory.path("worker.token"),
                              "--threads", "1", "--worker-id", id] + (exitWhenIdle ? ["--exit-when-idle"] : [])

@@ -81,7 +81,7 @@ public struct CoordinatorAPI: Sendable {
             switch exchange.route {
             case APIRoutes.health:
                 return APIResponse.json(HealthResponse(status: "ok", schemaVersion: SchemaMigrations.latestVersion,
-                                                       engineVersion: FleetCore.engineVersion))
+                                                       engineVersion: EngineVersion.current))
             case APIRoutes.metrics:
                 let text = PrometheusText.render(store: try await store.metrics(), requests: requestMetrics.snapshot())
                 return APIResponse.bytes(Array(text.utf8), contentType: "text/plain; version=0.0.4")

@@ -1,6 +1,6 @@
 import FleetCore
 
-// FleetCore's enum `FleetCore` shadows the module name, so `FleetCore.PolicyConfig` cannot
-// name the wire type where KVEngine's `PolicyConfig` is also visible; these aliases can.
+// FleetCore and KVEngine both declare `PolicyConfig` and `CacheLayout` (wire form, engine form);
+// these short names say which one is meant where both modules are imported.
 typealias WirePolicyConfig = PolicyConfig
 typealias WireCacheLayout = CacheLayout
