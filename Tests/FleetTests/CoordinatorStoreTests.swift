@@ -182,6 +182,27 @@ import Testing
         }
     }
 
+    @Test func aSweepNamingAHaystackBlobNeedsTheBlobStoredFirst() async throws {
+        let store = try openStore()
+        let text = Array("a haystack of our own".utf8)
+        let address = ContentHash.sha256Hex(text)
+        var spec = needleSpec()
+        spec.needle?.settings.haystackSha256 = address
+        do {
+            _ = try await store.submit(SubmitRequest(spec: spec))
+            Issue.record("a sweep with an unknown haystack blob was accepted")
+        } catch {
+            guard case .notFound(_, let id, let field) = error else {
+                Issue.record("expected notFound, got \(error)")
+                return
+            }
+            #expect(id == address && field == "spec.needle.settings.haystack_sha256")
+        }
+        #expect(try await store.experiments().isEmpty, "nothing was stored")
+        _ = try await store.putBlob(sha256: address, bytes: text)
+        #expect(try await store.submit(SubmitRequest(spec: spec)).jobsCreated == 4)
+    }
+
     @Test func workersAreRecordedWithTheirHardware() async throws {
         let store = try openStore()
         _ = try await store.submit(SubmitRequest(spec: needleSpec()))

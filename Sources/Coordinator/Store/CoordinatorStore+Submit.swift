@@ -9,6 +9,12 @@ extension CoordinatorStore {
         } catch {
             throw .invalid(field: error.field, reason: error.reason)
         }
+        if let haystack = request.spec.needle?.settings.haystackSha256,
+           try read("SELECT 1 FROM blobs WHERE sha256 = ?", [haystack]).isEmpty {
+            // Jobs naming a haystack no worker can fetch would only fail later, one by one.
+            throw .notFound(kind: "haystack blob", id: haystack,
+                            field: "spec.needle.settings.haystack_sha256")
+        }
         let specJSON = try json(request.spec)
         var sampleJSON: [(String, String)] = []
         for sample in expanded.samples { sampleJSON.append((sample.id, try json(sample.sample))) }
