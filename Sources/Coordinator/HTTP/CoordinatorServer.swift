@@ -1,5 +1,6 @@
 import FleetCore
 import Hummingbird
+import ServiceLifecycle
 
 /// Runs the HTTP API and the lease sweeper until shut down (SIGTERM/SIGINT when
 /// `handleSignals`, or cancellation of the calling task).
@@ -13,6 +14,8 @@ public struct CoordinatorServer: Sendable {
     }
 
     /// Serves until shutdown. `onListening` receives the bound port (useful with port 0).
+    /// Cancelling the calling task shuts the server down gracefully (in-flight requests finish,
+    /// idle connections close), as SIGTERM does, rather than tearing its channels down.
     public func run(handleSignals: Bool = true,
                     onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let api = CoordinatorAPI(store: store, configuration: configuration)
@@ -23,12 +26,16 @@ public struct CoordinatorServer: Sendable {
             onServerRunning: { channel in
                 await onListening(channel.localAddress?.port ?? configuration.port)
             })
+        let services = ServiceGroup(configuration: .init(
+            services: [app], gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [], logger: app.logger))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await sweepLeases() }
-            if handleSignals {
-                try await app.runService()
-            } else {
-                try await app.runService(gracefulShutdownSignals: [])
+            // Unstructured, so the caller's cancellation reaches it only as a graceful shutdown.
+            let serving = Task { try await services.run() }
+            try await withTaskCancellationHandler {
+                try await serving.value
+            } onCancel: {
+                Task { await services.triggerGracefulShutdown() }
             }
             group.cancelAll()
         }
