@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Why a request body was refused; every case names the offending field as a dotted path
 /// (`spec.policies[0].window`), or "body" when the problem is the document itself.
@@ -32,22 +33,49 @@ public enum WireDecodingError: Error, Equatable, CustomStringConvertible, Sendab
 /// does not know. It decodes, re-encodes the value with `WireJSON`, and reports the first key of
 /// the input that the re-encoded form lacks (a key holding `null` is accepted, being how JSON
 /// spells an absent optional).
+///
+/// That check is three more passes over the document, and whether a key is known depends only
+/// on the type and the key's path; so a document whose key shape (`JSONKeyShape`) already
+/// passed for the type is only decoded. Workers send the same few shapes over and over.
 public enum StrictJSONDecoder {
+    /// Key shapes that passed, per type; bounded, so a flood of new shapes only costs the check.
+    private static let passedShapes = Mutex<[ObjectIdentifier: Set<String>]>([:])
+    private static let maxShapesPerType = 1024
+
     public static func decode<T: Codable>(_ type: T.Type, from data: Data) throws(WireDecodingError) -> T {
+        let type = ObjectIdentifier(T.self)
+        let shape = data.withUnsafeBytes { JSONKeyShape.of($0) }
+        if let shape, passedShapes.withLock({ $0[type]?.contains(shape) ?? false }) {
+            return try decodeOnly(T.self, from: data)
+        }
+        let value = try decodeChecked(T.self, from: data)
+        if let shape {
+            passedShapes.withLock { shapes in
+                if shapes[type, default: []].count < maxShapesPerType { shapes[type, default: []].insert(shape) }
+            }
+        }
+        return value
+    }
+
+    private static func decodeOnly<T: Codable>(_ type: T.Type, from data: Data) throws(WireDecodingError) -> T {
+        do {
+            return try WireJSON.decoder().decode(T.self, from: data)
+        } catch let error as DecodingError {
+            throw translate(error)
+        } catch {
+            throw .malformedJSON(detail: "\(error)")
+        }
+    }
+
+    /// Decode, then find keys the type does not know by re-encoding the value.
+    private static func decodeChecked<T: Codable>(_ type: T.Type, from data: Data) throws(WireDecodingError) -> T {
         let raw: Any
         do {
             raw = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
         } catch {
             throw .malformedJSON(detail: describeSerializationError(error))
         }
-        let value: T
-        do {
-            value = try WireJSON.decoder().decode(T.self, from: data)
-        } catch let error as DecodingError {
-            throw translate(error)
-        } catch {
-            throw .malformedJSON(detail: "\(error)")
-        }
+        let value = try decodeOnly(T.self, from: data)
         let reencoded: Any
         do {
             reencoded = try JSONSerialization.jsonObject(

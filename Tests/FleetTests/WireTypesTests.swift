@@ -1,4 +1,4 @@
-import FleetCore
+@testable import FleetCore
 import Foundation
 import Testing
 
@@ -97,6 +97,48 @@ func needleSpec(lengths: [Int] = [1000, 2000], depths: [Int] = [0, 50, 100],
         } catch {
             #expect(error.field == "body")
         }
+    }
+
+    @Test func aShapeThatPassedIsOnlyDecodedAndOthersAreStillChecked() throws {
+        let good = #"{"token":"t","samples_done":1}"#
+        for _ in 0..<3 {  // the first decode checks and remembers the shape, the others reuse it
+            #expect(try StrictJSONDecoder.decode(HeartbeatRequest.self, from: Data(good.utf8))
+                    == HeartbeatRequest(token: "t", samplesDone: 1))
+        }
+        #expect(try StrictJSONDecoder.decode(HeartbeatRequest.self, from: Data(#" { "samples_done" : 2, "token" : "u" } "#.utf8))
+                == HeartbeatRequest(token: "u", samplesDone: 2))
+        #expect(throws: WireDecodingError.unknownField(field: "colour")) {
+            try StrictJSONDecoder.decode(HeartbeatRequest.self, from: Data(#"{"token":"t","samples_done":1,"colour":1}"#.utf8))
+        }
+        // A key spelled with escapes is not scanned: the full check still finds it.
+        #expect(throws: WireDecodingError.unknownField(field: "colour")) {
+            try StrictJSONDecoder.decode(HeartbeatRequest.self,
+                                         from: Data(#"{"token":"t","samples_done":1,"col\u006fur":1}"#.utf8))
+        }
+        // A null unknown key passes; the same key holding a value is another shape, and refused.
+        #expect(try StrictJSONDecoder.decode(HeartbeatRequest.self,
+                                             from: Data(#"{"token":"t","samples_done":1,"extra":null}"#.utf8)).token == "t")
+        #expect(throws: WireDecodingError.unknownField(field: "extra")) {
+            try StrictJSONDecoder.decode(HeartbeatRequest.self, from: Data(#"{"token":"t","samples_done":1,"extra":0}"#.utf8))
+        }
+        // Nested: a known shape for the outer object does not hide a new inner key.
+        let lease = #"{"worker_id":"w","hardware":{"cpu":"c","threads":1,"dtype":"fp32","engine_version":"0"},"models":["a","b"]}"#
+        _ = try StrictJSONDecoder.decode(LeaseRequest.self, from: Data(lease.utf8))
+        #expect(throws: WireDecodingError.unknownField(field: "hardware.socket")) {
+            try StrictJSONDecoder.decode(LeaseRequest.self, from: Data(
+                #"{"worker_id":"w","hardware":{"cpu":"c","threads":1,"dtype":"fp32","engine_version":"0","socket":0},"models":["a"]}"#.utf8))
+        }
+    }
+
+    @Test func keyShapesIgnoreOrderSpacingAndValuesButNotKeys() throws {
+        func shape(_ text: String) -> String? { Data(text.utf8).withUnsafeBytes { JSONKeyShape.of($0) } }
+        #expect(shape(#"{"a":1,"b":{"c":[1,2]}}"#) == shape(#" {"b" : {"c":[3]} , "a":"x"} "#))
+        #expect(shape(#"{"a":1}"#) != shape(#"{"a":1,"b":2}"#))
+        #expect(shape(#"{"a":null}"#) != shape(#"{"a":1}"#))
+        #expect(shape(#"[{"a":1},{"a":2},{"b":3}]"#) == shape(#"[{"b":0},{"a":5}]"#))
+        #expect(shape(#"{"a":1"#) == nil)
+        #expect(shape(#"{"a\"b":1}"#) == nil)
+        #expect(shape(#"{"a":1} x"#) == nil)
     }
 
     @Test func nullForAnOptionalIsAccepted() throws {
