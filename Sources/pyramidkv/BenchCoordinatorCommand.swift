@@ -33,8 +33,7 @@ struct BenchCoordinatorCommand: AsyncParsableCommand {
 
     func run() async throws {
         if storeOnly { try await measureStoreOnly() }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pyramidkv-bench-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try Self.scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = db ?? directory.appendingPathComponent("bench.sqlite").path
         let tokens: APITokens
@@ -81,10 +80,8 @@ struct BenchCoordinatorCommand: AsyncParsableCommand {
         let model = String(repeating: "0", count: 64)
         // A fresh policy name per run, so a reused coordinator gets new jobs.
         let policy = PolicyConfig(name: "bench-\(UUID().uuidString.prefix(8))")
-        let spec = ExperimentSpec(benchmark: .needle, modelSha256: model, policies: [policy],
-                                  budgets: [64], needle: NeedleSweep(lengths: Array(1...jobs), depths: [0]),
-                                  shardTokens: 1)
-        let submitted = try await AdminClient(connection: connection(tokens.adminToken)).submit(SubmitRequest(spec: spec))
+        let submitted = try await AdminClient(connection: connection(tokens.adminToken))
+            .submit(SubmitRequest(spec: sweep(model: model, policy: policy)))
         print("bench: \(submitted.jobsCreated) new jobs, \(workers) workers, coordinator at \(base)"
               + (local ? " (in-process, db \(path))" : ""))
 
@@ -102,10 +99,7 @@ struct BenchCoordinatorCommand: AsyncParsableCommand {
                     while true {
                         let cycleStart = ContinuousClock.now
                         guard let lease = try await client.lease(request) else { break }
-                        let result = SampleResult(sampleId: lease.pendingSampleIds[0], prediction: "x", promptTokens: 1,
-                                                  generatedTokens: 1, prefillSeconds: 0, decodeSeconds: 0, kvBytes: 0,
-                                                  hardware: hardware)
-                        _ = try await client.post(result, for: lease)
+                        _ = try await client.post(Self.result(lease.pendingSampleIds[0], hardware), for: lease)
                         _ = try await client.complete(lease)
                         samples.append((ContinuousClock.now - cycleStart).inSeconds)
                     }
@@ -153,14 +147,11 @@ struct BenchCoordinatorCommand: AsyncParsableCommand {
     /// The cycles against `CoordinatorStore` directly, one caller at a time (the actor serialises
     /// them anyway): what SQLite and the state machine cost without HTTP and JSON bodies.
     func measureStoreOnly() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pyramidkv-bench-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try Self.scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try CoordinatorStore(path: directory.appendingPathComponent("store.sqlite").path, leaseSeconds: 60)
         let model = String(repeating: "0", count: 64)
-        let spec = ExperimentSpec(benchmark: .needle, modelSha256: model, policies: [PolicyConfig(name: "bench")],
-                                  budgets: [64], needle: NeedleSweep(lengths: Array(1...jobs), depths: [0]), shardTokens: 1)
-        _ = try await store.submit(SubmitRequest(spec: spec))
+        _ = try await store.submit(SubmitRequest(spec: sweep(model: model, policy: PolicyConfig(name: "bench"))))
         let hardware = HardwareClass(cpu: "bench", threads: 1, dtype: "none")
         let request = LeaseRequest(workerId: "bench", hardware: hardware, models: [model])
         let cpuBefore = Self.processCPUSeconds()
@@ -168,15 +159,32 @@ struct BenchCoordinatorCommand: AsyncParsableCommand {
         var cycles = 0
         while let claimed = try await store.leaseWire(request) {
             let grant = claimed.grant
-            let result = SampleResult(sampleId: grant.pendingSampleIds[0], prediction: "x", promptTokens: 1, generatedTokens: 1,
-                                      prefillSeconds: 0, decodeSeconds: 0, kvBytes: 0, hardware: hardware)
-            _ = try await store.postPrediction(job: grant.jobId, PredictionPost(token: grant.token, result: result))
+            _ = try await store.postPrediction(job: grant.jobId, PredictionPost(
+                token: grant.token, result: Self.result(grant.pendingSampleIds[0], hardware)))
             _ = try await store.complete(job: grant.jobId, token: grant.token)
             cycles += 1
         }
         let elapsed = (ContinuousClock.now - started).inSeconds
         print(String(format: "store only (no HTTP): %d cycles in %.2f s = %.0f cycles/s, CPU %.3f ms per cycle",
                      cycles, elapsed, Double(cycles) / elapsed, 1000 * (Self.processCPUSeconds() - cpuBefore) / Double(max(cycles, 1))))
+    }
+
+    /// `jobs` one-sample needle jobs (one per length) for a model no worker really holds.
+    func sweep(model: String, policy: PolicyConfig) -> ExperimentSpec {
+        ExperimentSpec(benchmark: .needle, modelSha256: model, policies: [policy], budgets: [64],
+                       needle: NeedleSweep(lengths: Array(1...jobs), depths: [0]), shardTokens: 1)
+    }
+
+    /// A simulated worker's prediction for one sample.
+    static func result(_ sampleId: String, _ hardware: HardwareClass) -> SampleResult {
+        SampleResult(sampleId: sampleId, prediction: "x", promptTokens: 1, generatedTokens: 1, prefillSeconds: 0,
+                     decodeSeconds: 0, kvBytes: 0, hardware: hardware)
+    }
+
+    static func scratchDirectory() throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pyramidkv-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory
     }
 
     /// User + system CPU time of this process so far.

@@ -5,7 +5,7 @@ extension CoordinatorStore {
     /// Claims the highest-priority queued job for a model the worker holds, in one transaction.
     /// Returns nil when none fits.
     public func lease(_ request: LeaseRequest) throws(StoreError) -> Lease? {
-        guard let claimed = try claim(request) else { return nil }
+        guard let claimed = try leaseWire(request) else { return nil }
         let spec = try decode(JobSpec.self, claimed.specJSON, table: "jobs", id: "\(claimed.grant.jobId)")
         return claimed.grant.lease(spec: spec)
     }
@@ -13,10 +13,6 @@ extension CoordinatorStore {
     /// `lease` for the HTTP API: the spec stays the canonical JSON stored at submit, so the
     /// answer is spliced rather than decoded and encoded again (this runs once per job).
     public func leaseWire(_ request: LeaseRequest) throws(StoreError) -> (grant: LeaseGrant, specJSON: String)? {
-        try claim(request)
-    }
-
-    private func claim(_ request: LeaseRequest) throws(StoreError) -> (grant: LeaseGrant, specJSON: String)? {
         guard !request.workerId.isEmpty else { throw .invalid(field: "worker_id", reason: "must not be empty") }
         let hardware = try json(request.hardware)
         let models = try json(request.models)
