@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.24.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
     ],
     targets: [
         // System libraries.
@@ -42,6 +43,10 @@ let package = Package(
         .executableTarget(name: "pyramidkv", dependencies: [
             "KVEngine", "KVEval", "FleetCore", "Coordinator", "Worker",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            // The coordinator benchmark's load generator.
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
 
         .testTarget(name: "KVEngineTests", dependencies: ["KVEngine"],

@@ -3,6 +3,7 @@ import AsyncHTTPClient
 import Coordinator
 import FleetCore
 import Foundation
+import NIOPosix
 import Worker
 
 /// `pyramidkv bench …`: measurements that are commands, not tests (design §5).
@@ -28,6 +29,8 @@ struct BenchCoordinatorCommand: AsyncParsableCommand {
     var coordinator: String?
     @Option(help: "With --coordinator: its admin token file.") var adminTokenFile: String?
     @Option(help: "With --coordinator: its worker token file.") var workerTokenFile: String?
+    @Option(help: "Simulated workers' HTTP client: lean (a SwiftNIO load generator, like wrk, so the coordinator gets the CPU) or worker (the worker's own AsyncHTTPClient-based client).")
+    var client: BenchClient = .lean
     @Flag(help: "Also time the same cycles straight on the store (no HTTP, no JSON on the wire): the database's share.")
     var storeOnly = false
 
@@ -76,51 +79,58 @@ struct BenchCoordinatorCommand: AsyncParsableCommand {
 
     private func measure(base: URL, tokens: APITokens, path: String, local: Bool,
                          connection: (String) -> CoordinatorConnection) async throws {
-
         let model = String(repeating: "0", count: 64)
         // A fresh policy name per run, so a reused coordinator gets new jobs.
         let policy = PolicyConfig(name: "bench-\(UUID().uuidString.prefix(8))")
         let submitted = try await AdminClient(connection: connection(tokens.adminToken))
             .submit(SubmitRequest(spec: sweep(model: model, policy: policy)))
-        print("bench: \(submitted.jobsCreated) new jobs, \(workers) workers, coordinator at \(base)"
+        print("bench: \(submitted.jobsCreated) new jobs, \(workers) workers (\(client.rawValue) client), coordinator at \(base)"
               + (local ? " (in-process, db \(path))" : ""))
-
-        let baseline = try await Self.measureBaseline(workers: workers, seconds: baselineSeconds,
-                                                      connections: (0..<workers).map { _ in connection(tokens.workerToken) })
         let hardware = HardwareClass(cpu: "bench", threads: 1, dtype: "none")
-        let started = ContinuousClock.now
-        let cpuBefore = Self.processCPUSeconds()
-        let latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
-            for index in 0..<workers {
-                let client = WorkerClient(connection: connection(tokens.workerToken))
-                group.addTask {
-                    var samples: [Double] = []
-                    let request = LeaseRequest(workerId: "bench-\(index)", hardware: hardware, models: [model])
-                    while true {
-                        let cycleStart = ContinuousClock.now
-                        guard let lease = try await client.lease(request) else { break }
-                        _ = try await client.post(Self.result(lease.pendingSampleIds[0], hardware), for: lease)
-                        _ = try await client.complete(lease)
-                        samples.append((ContinuousClock.now - cycleStart).inSeconds)
-                    }
-                    return samples
-                }
+        let request = LeaseRequest(workerId: "bench", hardware: hardware, models: [model])
+
+        let baseline: Double
+        let started: ContinuousClock.Instant
+        let cpuBefore: Double
+        let latencies: CycleLatencies
+        switch client {
+        case .lean:
+            guard base.scheme == "http", let host = base.host else {
+                throw ValidationError("--client lean speaks plain HTTP to host:port; use --client worker for \(base)")
             }
-            var all: [Double] = []
-            for try await part in group { all += part }
-            return all
+            let generator = CycleLoadGenerator(host: host, port: base.port ?? 80, workerToken: tokens.workerToken,
+                                               lease: request, result: { Self.result($0, hardware) })
+            baseline = try await generator.healthRate(workers: workers, seconds: baselineSeconds,
+                                                      group: MultiThreadedEventLoopGroup.singleton)
+            started = ContinuousClock.now
+            cpuBefore = Self.processCPUSeconds()
+            latencies = try await generator.run(workers: workers, group: MultiThreadedEventLoopGroup.singleton)
+        case .worker:
+            baseline = try await Self.measureBaseline(
+                workers: workers, seconds: baselineSeconds,
+                connections: (0..<workers).map { _ in connection(tokens.workerToken) })
+            started = ContinuousClock.now
+            cpuBefore = Self.processCPUSeconds()
+            latencies = try await Self.workerClientCycles(workers: workers, request: request,
+                                                          connection: { connection(tokens.workerToken) },
+                                                          result: { Self.result($0, hardware) })
         }
         let elapsed = (ContinuousClock.now - started).inSeconds
         let cpu = Self.processCPUSeconds() - cpuBefore
-        let sorted = latencies.sorted()
-        let rate = Double(sorted.count) / elapsed
+        let cycles = latencies.cycle.count
+        let rate = Double(cycles) / elapsed
         let status = try await AdminClient(connection: connection(tokens.adminToken)).experiment(submitted.experiment)
         print(String(format: "baseline GET /healthz: %.0f req/s", baseline))
         print(String(format: "cycles (lease+post+complete): %d in %.2f s = %.0f cycles/s (%.0f req/s, %.2f× baseline req/s)",
-                     sorted.count, elapsed, rate, 3 * rate, 3 * rate / baseline))
-        print(String(format: "cycle latency: p50 %.1f ms, p99 %.1f ms, max %.1f ms",
-                     1000 * Self.percentile(sorted, 0.50), 1000 * Self.percentile(sorted, 0.99), 1000 * (sorted.last ?? 0)))
-        print(String(format: "CPU of this process: %.2f s = %.2f ms per cycle", cpu, 1000 * cpu / Double(max(1, sorted.count)))
+                     cycles, elapsed, rate, 3 * rate, 3 * rate / baseline))
+        for (name, values) in [("cycle", latencies.cycle), ("lease", latencies.lease),
+                               ("post", latencies.post), ("complete", latencies.complete)] {
+            let sorted = values.sorted()
+            func ms(_ fraction: Double) -> Double { Double(Self.percentile(sorted, fraction)) / 1e6 }
+            print(String(format: "%@ latency: p50 %.1f ms, p99 %.1f ms, max %.1f ms",
+                         name.padding(toLength: 8, withPad: " ", startingAt: 0), ms(0.50), ms(0.99), ms(1.0)))
+        }
+        print(String(format: "CPU of this process: %.2f s = %.2f ms per cycle", cpu, 1000 * cpu / Double(max(1, cycles)))
               + (local ? " (coordinator and simulated workers together)" : " (simulated workers only)"))
         print("jobs done \(status.jobs.done) of \(status.jobs.total), predictions \(status.samples.done)")
     }
@@ -142,6 +152,42 @@ struct BenchCoordinatorCommand: AsyncParsableCommand {
             return try await group.reduce(0, +)
         }
         return Double(count) / seconds
+    }
+
+    /// The same closed loop through the worker's own client (`WorkerClient` on AsyncHTTPClient).
+    static func workerClientCycles(workers: Int, request: LeaseRequest,
+                                   connection: () -> CoordinatorConnection,
+                                   result: @escaping @Sendable (String) -> SampleResult) async throws -> CycleLatencies {
+        try await withThrowingTaskGroup(of: CycleLatencies.self) { group in
+            for index in 0..<workers {
+                let client = WorkerClient(connection: connection())
+                var request = request
+                request.workerId = "bench-\(index)"
+                group.addTask { [request] in
+                    var latencies = CycleLatencies()
+                    func nanoseconds(since start: ContinuousClock.Instant) -> UInt64 {
+                        let elapsed = (ContinuousClock.now - start).components
+                        return UInt64(elapsed.seconds) * 1_000_000_000 + UInt64(elapsed.attoseconds / 1_000_000_000)
+                    }
+                    while true {
+                        let cycleStart = ContinuousClock.now
+                        guard let lease = try await client.lease(request) else { break }
+                        latencies.lease.append(nanoseconds(since: cycleStart))
+                        var start = ContinuousClock.now
+                        _ = try await client.post(result(lease.pendingSampleIds[0]), for: lease)
+                        latencies.post.append(nanoseconds(since: start))
+                        start = ContinuousClock.now
+                        _ = try await client.complete(lease)
+                        latencies.complete.append(nanoseconds(since: start))
+                        latencies.cycle.append(nanoseconds(since: cycleStart))
+                    }
+                    return latencies
+                }
+            }
+            var all = CycleLatencies()
+            for try await part in group { all.merge(part) }
+            return all
+        }
     }
 
     /// The cycles against `CoordinatorStore` directly, one caller at a time (the actor serialises
@@ -195,8 +241,13 @@ struct BenchCoordinatorCommand: AsyncParsableCommand {
         return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
-    static func percentile(_ sorted: [Double], _ fraction: Double) -> Double {
-        guard !sorted.isEmpty else { return 0 }
+    static func percentile<T: Numeric>(_ sorted: [T], _ fraction: Double) -> T {
+        guard !sorted.isEmpty else { return .zero }
         return sorted[min(sorted.count - 1, Int((Double(sorted.count) * fraction).rounded(.up)) - 1)]
     }
+}
+
+/// Which HTTP client the simulated workers use.
+enum BenchClient: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case lean, worker
 }
