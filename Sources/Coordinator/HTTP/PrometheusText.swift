@@ -16,6 +16,12 @@ enum PrometheusText {
         lines.append("# HELP pyramidkv_experiments Submitted experiments.")
         lines.append("# TYPE pyramidkv_experiments gauge")
         lines.append("pyramidkv_experiments \(store.experiments)")
+        lines.append("# HELP pyramidkv_store_writes_total Database writes run since start-up.")
+        lines.append("# TYPE pyramidkv_store_writes_total counter")
+        lines.append("pyramidkv_store_writes_total \(store.writes)")
+        lines.append("# HELP pyramidkv_store_write_transactions_total Transactions that carried them (writes share one under load).")
+        lines.append("# TYPE pyramidkv_store_write_transactions_total counter")
+        lines.append("pyramidkv_store_write_transactions_total \(store.writeTransactions)")
         lines.append("# HELP pyramidkv_http_requests_total HTTP requests by route and status.")
         lines.append("# TYPE pyramidkv_http_requests_total counter")
         for entry in requests {

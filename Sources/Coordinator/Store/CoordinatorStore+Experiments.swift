@@ -64,18 +64,18 @@ extension CoordinatorStore {
     }
 
     /// Cancels the experiment's jobs: queued ones at once, leased ones at their next heartbeat.
-    public func cancel(experiment id: String) throws(StoreError) -> ExperimentActionResponse {
-        try applyToExperiment(id, event: .cancel, cancelledFlag: true)
+    public func cancel(experiment id: String) async throws(StoreError) -> ExperimentActionResponse {
+        try await applyToExperiment(id, event: .cancel, cancelledFlag: true)
     }
 
     /// Puts the experiment's dead and cancelled jobs back in the queue.
-    public func requeue(experiment id: String) throws(StoreError) -> ExperimentActionResponse {
-        try applyToExperiment(id, event: .requeue, cancelledFlag: false)
+    public func requeue(experiment id: String) async throws(StoreError) -> ExperimentActionResponse {
+        try await applyToExperiment(id, event: .requeue, cancelledFlag: false)
     }
 
     private func applyToExperiment(_ id: String, event: JobEvent,
-                                   cancelledFlag: Bool) throws(StoreError) -> ExperimentActionResponse {
-        try write {
+                                   cancelledFlag: Bool) async throws(StoreError) -> ExperimentActionResponse {
+        try await write { [self] in
             guard try !database.query("SELECT 1 FROM experiments WHERE id = ?", [id]).isEmpty else {
                 throw StoreError.notFound(kind: "experiment", id: id, field: "experiment")
             }

@@ -4,20 +4,20 @@ import FleetCore
 extension CoordinatorStore {
     /// Claims the highest-priority queued job for a model the worker holds, in one transaction.
     /// Returns nil when none fits.
-    public func lease(_ request: LeaseRequest) throws(StoreError) -> Lease? {
-        guard let claimed = try leaseWire(request) else { return nil }
+    public func lease(_ request: LeaseRequest) async throws(StoreError) -> Lease? {
+        guard let claimed = try await leaseWire(request) else { return nil }
         let spec = try decode(JobSpec.self, claimed.specJSON, table: "jobs", id: "\(claimed.grant.jobId)")
         return claimed.grant.lease(spec: spec)
     }
 
     /// `lease` for the HTTP API: the spec stays the canonical JSON stored at submit, so the
     /// answer is spliced rather than decoded and encoded again (this runs once per job).
-    public func leaseWire(_ request: LeaseRequest) throws(StoreError) -> (grant: LeaseGrant, specJSON: String)? {
+    public func leaseWire(_ request: LeaseRequest) async throws(StoreError) -> (grant: LeaseGrant, specJSON: String)? {
         guard !request.workerId.isEmpty else { throw .invalid(field: "worker_id", reason: "must not be empty") }
         let hardware = try json(request.hardware)
         let models = try json(request.models)
         let token = Self.randomToken()
-        return try write {
+        return try await write { [self] in
             try recordWorker(request.workerId, hardware: hardware, models: models)
             guard let row = try database.query("""
                 SELECT id, key, spec_json FROM jobs
@@ -47,8 +47,8 @@ extension CoordinatorStore {
         }
     }
 
-    public func heartbeat(job jobId: Int64, _ request: HeartbeatRequest) throws(StoreError) -> HeartbeatResponse {
-        try write {
+    public func heartbeat(job jobId: Int64, _ request: HeartbeatRequest) async throws(StoreError) -> HeartbeatResponse {
+        try await write { [self] in
             let (record, action) = try transition(jobId, .heartbeat(token: request.token,
                                                                   samplesDone: request.samplesDone))
             if let worker = record.lease?.workerId {
@@ -63,10 +63,10 @@ extension CoordinatorStore {
 
     /// Stores one sample's prediction. Fenced by the lease token (stale → `staleLease`, nothing
     /// changes) and idempotent per (job, sample): a repeat returns `stored: false`.
-    public func postPrediction(job jobId: Int64, _ post: PredictionPost) throws(StoreError) -> PredictionAck {
+    public func postPrediction(job jobId: Int64, _ post: PredictionPost) async throws(StoreError) -> PredictionAck {
         let hardware = try json(post.result.hardware)
         let result = post.result
-        return try write {
+        return try await write { [self] in
             let record = try requireLeaseHolder(jobId, token: post.token)
             guard try !database.query("SELECT 1 FROM job_samples WHERE job_id = ? AND sample_id = ?",
                                       [jobId, result.sampleId]).isEmpty else {
@@ -86,8 +86,8 @@ extension CoordinatorStore {
     }
 
     /// Marks the job done; every sample must have its prediction.
-    public func complete(job jobId: Int64, token: String) throws(StoreError) -> JobStateResponse {
-        try write {
+    public func complete(job jobId: Int64, token: String) async throws(StoreError) -> JobStateResponse {
+        try await write { [self] in
             if try loadJob(jobId).state == .done {
                 // A retry after a lost response: answered again for the holder that completed it.
                 let (record, _) = try transition(jobId, .complete(token: token))
@@ -113,16 +113,16 @@ extension CoordinatorStore {
     }
 
     /// The holder reports a failure: retried until `max_attempts`, then dead with this error.
-    public func fail(job jobId: Int64, _ request: FailRequest) throws(StoreError) -> JobStateResponse {
-        try write {
+    public func fail(job jobId: Int64, _ request: FailRequest) async throws(StoreError) -> JobStateResponse {
+        try await write { [self] in
             let (record, _) = try transition(jobId, .fail(token: request.token, error: request.error))
             return JobStateResponse(jobId: jobId, state: record.state.rawValue)
         }
     }
 
     /// The holder gives the job back unfinished (no attempt counted).
-    public func release(job jobId: Int64, token: String) throws(StoreError) -> JobStateResponse {
-        try write {
+    public func release(job jobId: Int64, token: String) async throws(StoreError) -> JobStateResponse {
+        try await write { [self] in
             let (record, _) = try transition(jobId, .release(token: token))
             return JobStateResponse(jobId: jobId, state: record.state.rawValue)
         }
@@ -130,11 +130,14 @@ extension CoordinatorStore {
 
     /// Returns every job whose lease is past due to the queue (or to dead); returns how many.
     @discardableResult
-    public func sweepExpiredLeases() throws(StoreError) -> Int {
+    public func sweepExpiredLeases() async throws(StoreError) -> Int {
         let now = clock.now()
-        let due = try read("SELECT id FROM jobs WHERE state = 'leased' AND lease_expires_at <= ?", [now])
-        guard !due.isEmpty else { return 0 }
-        return try write {
+        guard try !read("SELECT 1 FROM jobs WHERE state = 'leased' AND lease_expires_at <= ? LIMIT 1", [now]).isEmpty
+        else { return 0 }
+        return try await write { [self] in
+            // Read again inside the batch: a heartbeat queued ahead of this write may have saved a job.
+            let due = try database.query("SELECT id FROM jobs WHERE state = 'leased' AND lease_expires_at <= ?",
+                                         [clock.now()])
             var swept = 0
             for row in due {
                 guard let jobId = row["id"].int64 else { continue }

@@ -4,6 +4,9 @@ public struct StoreMetrics: Sendable {
     public var predictions: Int
     public var workers: Int
     public var experiments: Int
+    /// Writes answered since start-up, and the transactions that carried them (group commit).
+    public var writes: Int
+    public var writeTransactions: Int
 }
 
 extension CoordinatorStore {
@@ -16,6 +19,7 @@ extension CoordinatorStore {
         let predictions = try read("SELECT count(*) AS n FROM predictions").first?["n"].int ?? 0
         let workers = try read("SELECT count(*) AS n FROM workers").first?["n"].int ?? 0
         let experiments = try read("SELECT count(*) AS n FROM experiments").first?["n"].int ?? 0
-        return StoreMetrics(jobsByState: byState, predictions: predictions, workers: workers, experiments: experiments)
+        return StoreMetrics(jobsByState: byState, predictions: predictions, workers: workers, experiments: experiments,
+                            writes: writesCommitted, writeTransactions: writeTransactions)
     }
 }

@@ -48,9 +48,9 @@ extension CoordinatorStore {
 
     /// Stores scores computed over stored predictions; a score for the same (job, sample, metric)
     /// replaces the old one, so rescoring after a metric fix needs no model run.
-    public func storeScores(_ upload: ScoreUpload) throws(StoreError) -> ScoreUploadResponse {
+    public func storeScores(_ upload: ScoreUpload) async throws(StoreError) -> ScoreUploadResponse {
         let now = clock.now()
-        return try write {
+        return try await write { [self] in
             for (index, score) in upload.scores.enumerated() {
                 guard try !database.query("SELECT 1 FROM predictions WHERE job_id = ? AND sample_id = ?",
                                           [score.jobId, score.sampleId]).isEmpty else {

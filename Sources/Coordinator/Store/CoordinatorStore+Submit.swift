@@ -2,7 +2,7 @@ import FleetCore
 
 /// Submitting a sweep: expand it, store what is new, link what exists.
 extension CoordinatorStore {
-    public func submit(_ request: SubmitRequest) throws(StoreError) -> SubmitResponse {
+    public func submit(_ request: SubmitRequest) async throws(StoreError) -> SubmitResponse {
         let expanded: ExpandedExperiment
         do {
             expanded = try ExperimentExpansion.expand(request.spec, samples: request.samples)
@@ -23,7 +23,7 @@ extension CoordinatorStore {
 
         let now = clock.now()
         let spec = request.spec
-        return try write {
+        return try await write { [self] in
             try database.execute("""
                 INSERT INTO experiments (id, benchmark, spec_json, priority, created_at)
                 VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING

@@ -8,6 +8,10 @@ public actor CoordinatorStore {
     let database: SQLiteDatabase
     let machine: JobStateMachine
     let clock: any FleetClock
+    var pendingWrites: [any PendingWrite] = []
+    var drainScheduled = false
+    var writesCommitted = 0
+    var writeTransactions = 0
     let encoder = WireJSON.encoder()
     let decoder = WireJSON.decoder()
 
@@ -34,18 +38,42 @@ public actor CoordinatorStore {
 
     // MARK: Helpers shared by the store's extensions
 
-    /// Runs `body` in one immediate transaction, mapping SQLite failures to `StoreError`.
+    /// Runs `body` in an immediate transaction shared with the other writes queued meanwhile
+    /// (`GroupCommit.swift`), and answers once that transaction has committed.
     @discardableResult
-    func write<T>(_ body: () throws -> T) throws(StoreError) -> T {
-        do {
-            return try database.transaction(body)
-        } catch let error as StoreError {
-            throw error
-        } catch let error as SQLiteError {
-            throw .sqlite(error)
-        } catch {
-            throw .corruptRow(table: "?", id: "?", detail: "\(error)")
+    func write<T: Sendable>(_ body: @escaping () throws -> T) async throws(StoreError) -> T {
+        let outcome = await withCheckedContinuation { continuation in
+            pendingWrites.append(WriteSlot(body, continuation))
+            if !drainScheduled {
+                drainScheduled = true
+                // Runs after the actor's queued calls, so their writes join this batch.
+                Task { self.drainWrites() }
+            }
         }
+        return try outcome.get()
+    }
+
+    /// Runs every queued write in one BEGIN IMMEDIATE … COMMIT, then answers them all.
+    private func drainWrites() {
+        drainScheduled = false
+        let batch = pendingWrites
+        pendingWrites.removeAll(keepingCapacity: true)
+        do {
+            try database.execute("BEGIN IMMEDIATE")
+            do {
+                for write in batch { try write.run(database) }
+                try database.execute("COMMIT")
+            } catch {
+                _ = try? database.execute("ROLLBACK")
+                throw error
+            }
+        } catch {
+            for write in batch { write.finish(batchError: .wrapping(error)) }
+            return
+        }
+        writesCommitted += batch.count
+        writeTransactions += 1
+        for write in batch { write.finish(batchError: nil) }
     }
 
     func read(_ sql: String, _ parameters: [any SQLiteBindable] = []) throws(StoreError) -> [SQLiteRow] {
