@@ -82,6 +82,17 @@ public final class SQLiteDatabase {
 
     public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 
+    /// A passive WAL checkpoint (copies what it can, never waits for or blocks a writer);
+    /// answers the frames in the WAL and how many of them are now in the database file.
+    @discardableResult
+    public func passiveCheckpoint() throws(SQLiteError) -> (walFrames: Int, checkpointed: Int) {
+        var log: Int32 = 0
+        var done: Int32 = 0
+        let status = sqlite3_wal_checkpoint_v2(handle, nil, SQLITE_CHECKPOINT_PASSIVE, &log, &done)
+        guard status == SQLITE_OK || status == SQLITE_BUSY else { throw error(status, sql: "wal_checkpoint") }
+        return (Int(log), Int(done))
+    }
+
     /// Runs `body` inside BEGIN IMMEDIATE … COMMIT (ROLLBACK when it throws).
     public func transaction<T>(_ body: () throws -> T) throws -> T {
         try execute("BEGIN IMMEDIATE")

@@ -3,11 +3,13 @@ import Foundation
 
 /// The coordinator's database: the only owner of the SQLite file (design §1). An actor, so the
 /// one connection is used by one task at a time; every job transition goes through
-/// `JobStateMachine` inside a single `BEGIN IMMEDIATE` transaction.
+/// `JobStateMachine` inside a `BEGIN IMMEDIATE` transaction (shared by the writes queued together,
+/// see `GroupCommit.swift`). A second connection only checkpoints the WAL (`WALCheckpointer`).
 public actor CoordinatorStore {
     let database: SQLiteDatabase
     let machine: JobStateMachine
     let clock: any FleetClock
+    let checkpointer: WALCheckpointer
     var pendingWrites: [any PendingWrite] = []
     var drainScheduled = false
     var writesCommitted = 0
@@ -16,7 +18,9 @@ public actor CoordinatorStore {
     let decoder = WireJSON.decoder()
 
     /// Opens (creating if needed) the database at `path`, sets WAL, `synchronous=NORMAL`,
-    /// a busy timeout and foreign keys, and applies pending migrations.
+    /// a busy timeout and foreign keys, and applies pending migrations. The WAL is checkpointed in
+    /// the background; this connection's own automatic checkpoint (16,000 pages, 64 MiB) only
+    /// bounds the log when writes never pause long enough for the background one to finish.
     public init(path: String, clock: any FleetClock = SystemClock(), leaseSeconds: Double = 60) throws(StoreError) {
         do {
             database = try SQLiteDatabase(path: path)
@@ -25,14 +29,22 @@ public actor CoordinatorStore {
                 PRAGMA journal_mode = WAL;
                 PRAGMA synchronous = NORMAL;
                 PRAGMA foreign_keys = ON;
+                PRAGMA wal_autocheckpoint = 16000;
                 """)
         } catch {
             throw .sqlite(error)
         }
         try SchemaMigrations.migrate(database)
+        do {
+            checkpointer = try WALCheckpointer(path: path)
+        } catch {
+            throw .sqlite(error)
+        }
         self.clock = clock
         self.machine = JobStateMachine(clock: clock, leaseSeconds: leaseSeconds)
     }
+
+    deinit { checkpointer.stop() }
 
     public nonisolated var leaseSeconds: Double { machine.leaseSeconds }
 
