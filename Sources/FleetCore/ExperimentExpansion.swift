@@ -140,6 +140,10 @@ public enum ExperimentExpansion {
     private struct ExperimentIdentity: Encodable {
         let spec: ExperimentSpec
         let sampleIds: [String]
+
+        private enum CodingKeys: String, CodingKey {
+            case spec, sampleIds = "sample_ids"
+        }
     }
 
     private static func stored(_ sample: SampleSpec, field: String) throws(ExperimentSpecError) -> StoredSample {

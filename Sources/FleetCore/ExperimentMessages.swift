@@ -20,6 +20,10 @@ public struct SubmitResponse: Codable, Sendable, Hashable {
         self.jobsCreated = jobsCreated
         self.jobsExisting = jobsExisting
     }
+
+    private enum CodingKeys: String, CodingKey {
+        case experiment, jobsCreated = "jobs_created", jobsExisting = "jobs_existing"
+    }
 }
 
 public struct JobCounts: Codable, Sendable, Hashable {
@@ -80,7 +84,8 @@ public struct ExperimentStatus: Codable, Sendable, Hashable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case experiment, benchmark, priority, createdAt, cancelled, jobs, samples, tokensPerSecond, etaSeconds
+        case experiment, benchmark, priority, createdAt = "created_at", cancelled, jobs, samples
+        case tokensPerSecond = "tokens_per_second", etaSeconds = "eta_seconds"
     }
 
     /// Always writes `tokens_per_second` and `eta_seconds`, as null when unknown: the
@@ -114,6 +119,10 @@ public struct ExperimentActionResponse: Codable, Sendable, Hashable {
         self.experiment = experiment
         self.jobsChanged = jobsChanged
     }
+
+    private enum CodingKeys: String, CodingKey {
+        case experiment, jobsChanged = "jobs_changed"
+    }
 }
 
 public struct WorkerInfo: Codable, Sendable, Hashable {
@@ -132,6 +141,11 @@ public struct WorkerInfo: Codable, Sendable, Hashable {
         self.lastSeen = lastSeen
         self.jobsDone = jobsDone
         self.currentJobId = currentJobId
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case id, hardware, models, lastSeen = "last_seen", jobsDone = "jobs_done",
+            currentJobId = "current_job_id"
     }
 }
 
@@ -163,6 +177,10 @@ public struct PredictionRecord: Codable, Sendable, Hashable {
         self.workerId = workerId
         self.score = score
     }
+
+    private enum CodingKeys: String, CodingKey {
+        case sampleId = "sample_id", sample, result, workerId = "worker_id", score
+    }
 }
 
 public struct JobResults: Codable, Sendable, Hashable {
@@ -178,6 +196,10 @@ public struct JobResults: Codable, Sendable, Hashable {
         self.state = state
         self.spec = spec
         self.predictions = predictions
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case jobId = "job_id", key, state, spec, predictions
     }
 }
 
@@ -206,6 +228,10 @@ public struct ScoreRecord: Codable, Sendable, Hashable {
         self.sampleId = sampleId
         self.metric = metric
         self.score = score
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case jobId = "job_id", sampleId = "sample_id", metric, score
     }
 }
 

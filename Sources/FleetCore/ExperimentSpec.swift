@@ -27,4 +27,9 @@ public struct ExperimentSpec: Codable, Sendable, Hashable {
         self.maxAttempts = maxAttempts
         self.shardTokens = shardTokens
     }
+
+    private enum CodingKeys: String, CodingKey {
+        case benchmark, modelSha256 = "model_sha256", policies, budgets, needle, longbench, priority,
+            maxAttempts = "max_attempts", shardTokens = "shard_tokens"
+    }
 }

@@ -14,4 +14,8 @@ public struct HardwareClass: Codable, Sendable, Hashable {
         self.dtype = dtype
         self.engineVersion = engineVersion
     }
+
+    private enum CodingKeys: String, CodingKey {
+        case cpu, gpu, threads, dtype, engineVersion = "engine_version"
+    }
 }

@@ -44,6 +44,13 @@ public struct JobSpec: Codable, Sendable, Hashable {
     public func key() throws(WireEncodingError) -> JobKey {
         JobKey(hex: try ContentHash.sha256OfCanonicalJSON(self))
     }
+
+    private enum CodingKeys: String, CodingKey {
+        case benchmark, modelSha256 = "model_sha256", engineVersion = "engine_version", policy, budget, dataset,
+            datasetVersion = "dataset_version", promptTemplate = "prompt_template",
+            applyChatTemplate = "apply_chat_template", maxLength = "max_length", maxNewTokens = "max_new_tokens",
+            stop, needle, sampleIds = "sample_ids"
+    }
 }
 
 /// A job's content address: sha256 (lower-case hex) of its spec's canonical JSON.

@@ -10,6 +10,10 @@ public struct LeaseRequest: Codable, Sendable, Hashable {
         self.hardware = hardware
         self.models = models
     }
+
+    private enum CodingKeys: String, CodingKey {
+        case workerId = "worker_id", hardware, models
+    }
 }
 
 /// A granted lease: the job, the fencing token, and the samples still without a prediction.
@@ -36,6 +40,11 @@ public struct Lease: Codable, Sendable, Hashable {
         self.spec = spec
         self.pendingSampleIds = pendingSampleIds
     }
+
+    private enum CodingKeys: String, CodingKey {
+        case jobId = "job_id", jobKey = "job_key", token, expiresAt = "expires_at",
+            leaseSeconds = "lease_seconds", attempt, spec, pendingSampleIds = "pending_sample_ids"
+    }
 }
 
 /// Coordinator → worker: a lease, or none (the "lease" key is absent) when no job fits.
@@ -53,6 +62,10 @@ public struct HeartbeatRequest: Codable, Sendable, Hashable {
         self.token = token
         self.samplesDone = samplesDone
     }
+
+    private enum CodingKeys: String, CodingKey {
+        case token, samplesDone = "samples_done"
+    }
 }
 
 public struct HeartbeatResponse: Codable, Sendable, Hashable {
@@ -63,6 +76,10 @@ public struct HeartbeatResponse: Codable, Sendable, Hashable {
     public init(expiresAt: Double, cancel: Bool) {
         self.expiresAt = expiresAt
         self.cancel = cancel
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case expiresAt = "expires_at", cancel
     }
 }
 
@@ -88,6 +105,12 @@ public struct SampleResult: Codable, Sendable, Hashable {
         self.decodeSeconds = decodeSeconds
         self.kvBytes = kvBytes
         self.hardware = hardware
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case sampleId = "sample_id", prediction, promptTokens = "prompt_tokens",
+            generatedTokens = "generated_tokens", prefillSeconds = "prefill_seconds",
+            decodeSeconds = "decode_seconds", kvBytes = "kv_bytes", hardware
     }
 }
 
@@ -132,5 +155,9 @@ public struct JobStateResponse: Codable, Sendable, Hashable {
     public init(jobId: Int64, state: String) {
         self.jobId = jobId
         self.state = state
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case jobId = "job_id", state
     }
 }

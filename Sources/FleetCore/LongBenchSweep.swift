@@ -16,6 +16,11 @@ public struct LongBenchDatasetProtocol: Codable, Sendable, Hashable {
         self.applyChatTemplate = applyChatTemplate
         self.stop = stop
     }
+
+    private enum CodingKeys: String, CodingKey {
+        case dataset, promptTemplate = "prompt_template", maxNewTokens = "max_new_tokens",
+            applyChatTemplate = "apply_chat_template", stop
+    }
 }
 
 /// The LongBench part of an experiment; the samples themselves travel in the submit request.
@@ -34,5 +39,9 @@ public struct LongBenchSweep: Codable, Sendable, Hashable {
         self.limit = limit
         self.maxLength = maxLength
         self.datasetVersion = datasetVersion
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case datasets, limit, maxLength = "max_length", datasetVersion = "dataset_version"
     }
 }

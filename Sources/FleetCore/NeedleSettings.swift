@@ -30,6 +30,11 @@ public struct NeedleSettings: Codable, Sendable, Hashable {
         self.stop = stop
         self.haystackSha256 = haystackSha256
     }
+
+    private enum CodingKeys: String, CodingKey {
+        case needle, question, promptTemplate = "prompt_template", bufferTokens = "buffer_tokens",
+            maxNewTokens = "max_new_tokens", stop, haystackSha256 = "haystack_sha256"
+    }
 }
 
 /// The needle grid of one experiment: context lengths × depth percents.

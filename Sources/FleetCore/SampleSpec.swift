@@ -47,6 +47,11 @@ public struct SampleSpec: Codable, Sendable, Hashable {
         let estimate = max(1, characters / 4)
         return maxLength.map { min($0, estimate) } ?? estimate
     }
+
+    private enum CodingKeys: String, CodingKey {
+        case benchmark, dataset, length, depth, recordId = "record_id", input, context, answers,
+            allClasses = "all_classes", recordLength = "record_length"
+    }
 }
 
 /// A sample with its content address, as the coordinator serves it to workers.

@@ -132,30 +132,18 @@ public enum StrictJSONDecoder {
         }
     }
 
-    /// Dotted path in wire spelling (snake_case), array elements as `[i]`.
+    /// Dotted path in wire spelling (the coding keys are the snake_case wire names), array
+    /// elements as `[i]`.
     static func fieldPath(_ codingPath: [any CodingKey]) -> String {
         var path = ""
         for key in codingPath {
             if let index = key.intValue {
                 path += "[\(index)]"
             } else {
-                path += (path.isEmpty ? "" : ".") + snakeCase(key.stringValue)
+                path += (path.isEmpty ? "" : ".") + key.stringValue
             }
         }
         return path.isEmpty ? "body" : path
-    }
-
-    static func snakeCase(_ name: String) -> String {
-        var result = ""
-        for character in name {
-            if character.isUppercase {
-                if !result.isEmpty && result.last != "_" { result.append("_") }
-                result.append(contentsOf: character.lowercased())
-            } else {
-                result.append(character)
-            }
-        }
-        return result
     }
 
     private static func describe(_ type: Any.Type) -> String {

@@ -148,4 +148,8 @@ struct HealthResponse: Codable, Sendable {
     let status: String
     let schemaVersion: Int
     let engineVersion: String
+
+    private enum CodingKeys: String, CodingKey {
+        case status, schemaVersion = "schema_version", engineVersion = "engine_version"
+    }
 }

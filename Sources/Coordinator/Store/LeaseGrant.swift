@@ -28,4 +28,9 @@ public struct LeaseGrant: Encodable, Sendable, Hashable {
         out += Array("}}".utf8)
         return out
     }
+
+    private enum CodingKeys: String, CodingKey {
+        case jobId = "job_id", jobKey = "job_key", token, expiresAt = "expires_at",
+            leaseSeconds = "lease_seconds", attempt, pendingSampleIds = "pending_sample_ids"
+    }
 }
