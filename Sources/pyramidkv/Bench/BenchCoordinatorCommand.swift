@@ -25,12 +25,14 @@ struct BenchCoordinatorCommand: AsyncParsableCommand {
     @Option(help: "Jobs (one sample each) to run through.") var jobs = 5_000
     @Option(help: "Seconds of /healthz baseline.") var baselineSeconds = 3.0
     @Option(help: "SQLite file (default: a new file in the temp directory).") var db: String?
-    @Option(help: "Bench a running coordinator at this URL instead of starting one in-process.")
+    @Option(help: "Bench a running coordinator at this URL instead of starting one.")
     var coordinator: String?
     @Option(help: "With --coordinator: its admin token file.") var adminTokenFile: String?
     @Option(help: "With --coordinator: its worker token file.") var workerTokenFile: String?
     @Option(help: "Simulated workers' HTTP client: lean (a SwiftNIO load generator, like wrk, so the coordinator gets the CPU) or worker (the worker's own AsyncHTTPClient-based client).")
     var client: BenchClient = .lean
+    @Flag(help: "Run the coordinator inside this process (sharing its event loops) instead of as a child process.")
+    var inProcess = false
     @Flag(help: "Also time the same cycles straight on the store (no HTTP, no JSON on the wire): the database's share.")
     var storeOnly = false
 
@@ -39,18 +41,19 @@ struct BenchCoordinatorCommand: AsyncParsableCommand {
         let directory = try Self.scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = db ?? directory.appendingPathComponent("bench.sqlite").path
-        let tokens: APITokens
-        let base: URL
+        let target: BenchTarget
         var serverTask: Task<Void, any Error>?
+        var child: BenchCoordinatorProcess?
         if let coordinator {
             guard let url = URL(string: coordinator), let adminTokenFile, let workerTokenFile else {
                 throw ValidationError("--coordinator needs a URL, --admin-token-file and --worker-token-file")
             }
-            base = url
-            tokens = try APITokens(admin: try CoordinatorConfiguration.readToken(file: adminTokenFile, role: "admin"),
-                                   worker: try CoordinatorConfiguration.readToken(file: workerTokenFile, role: "worker"))
-        } else {
-            tokens = try APITokens(admin: UUID().uuidString, worker: UUID().uuidString)
+            target = BenchTarget(base: url, tokens: try APITokens(
+                admin: try CoordinatorConfiguration.readToken(file: adminTokenFile, role: "admin"),
+                worker: try CoordinatorConfiguration.readToken(file: workerTokenFile, role: "worker")),
+                                 description: "running at \(url)", coordinatorCPU: nil)
+        } else if inProcess {
+            let tokens = try APITokens(admin: UUID().uuidString, worker: UUID().uuidString)
             let local = try CoordinatorStore(path: path, leaseSeconds: 60)
             let server = CoordinatorServer(store: local, configuration: CoordinatorConfiguration(
                 host: "127.0.0.1", port: 0, tokens: tokens))
@@ -58,18 +61,30 @@ struct BenchCoordinatorCommand: AsyncParsableCommand {
             serverTask = Task { try await server.run(handleSignals: false) { continuation.yield($0) } }
             var iterator = ports.makeAsyncIterator()
             guard let port = await iterator.next() else { throw CLIError("the coordinator did not start") }
-            base = URL(string: "http://127.0.0.1:\(port)")!
+            target = BenchTarget(base: URL(string: "http://127.0.0.1:\(port)")!, tokens: tokens,
+                                 description: "in this process, db \(path)", coordinatorCPU: nil)
+        } else {
+            let tokens = try APITokens(admin: UUID().uuidString, worker: UUID().uuidString)
+            let adminFile = directory.appendingPathComponent("admin.token").path
+            let workerFile = directory.appendingPathComponent("worker.token").path
+            try tokens.adminToken.write(toFile: adminFile, atomically: true, encoding: .utf8)
+            try tokens.workerToken.write(toFile: workerFile, atomically: true, encoding: .utf8)
+            let process = try await BenchCoordinatorProcess(database: path, adminTokenFile: adminFile,
+                                                            workerTokenFile: workerFile)
+            child = process
+            target = BenchTarget(base: URL(string: "http://127.0.0.1:\(process.port)")!, tokens: tokens,
+                                 description: "child process `pyramidkv coordinator`, db \(path)",
+                                 coordinatorCPU: { try process.cpuSeconds() })
         }
-        defer { serverTask?.cancel() }
+        defer {
+            serverTask?.cancel()
+            child?.stop()
+        }
         // One keep-alive connection per simulated worker, as separate worker processes would hold.
         let httpClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup,
                                     configuration: CoordinatorConnection.clientConfiguration(connectionsPerHost: workers + 2))
-        func connection(_ token: String) -> CoordinatorConnection {
-            CoordinatorConnection(endpoint: CoordinatorEndpoint(baseURL: base, token: token), retry: .none,
-                                  client: httpClient)
-        }
         do {
-            try await measure(base: base, tokens: tokens, path: path, local: coordinator == nil, connection: connection)
+            try await measure(target, client: httpClient)
         } catch {
             try? await httpClient.shutdown()
             throw error
@@ -77,21 +92,26 @@ struct BenchCoordinatorCommand: AsyncParsableCommand {
         try await httpClient.shutdown()
     }
 
-    private func measure(base: URL, tokens: APITokens, path: String, local: Bool,
-                         connection: (String) -> CoordinatorConnection) async throws {
+    private func measure(_ target: BenchTarget, client httpClient: HTTPClient) async throws {
+        let base = target.base
+        let tokens = target.tokens
+        func connection(_ token: String) -> CoordinatorConnection {
+            CoordinatorConnection(endpoint: CoordinatorEndpoint(baseURL: base, token: token), retry: .none,
+                                  client: httpClient)
+        }
         let model = String(repeating: "0", count: 64)
         // A fresh policy name per run, so a reused coordinator gets new jobs.
         let policy = PolicyConfig(name: "bench-\(UUID().uuidString.prefix(8))")
         let submitted = try await AdminClient(connection: connection(tokens.adminToken))
             .submit(SubmitRequest(spec: sweep(model: model, policy: policy)))
-        print("bench: \(submitted.jobsCreated) new jobs, \(workers) workers (\(client.rawValue) client), coordinator at \(base)"
-              + (local ? " (in-process, db \(path))" : ""))
+        print("bench: \(submitted.jobsCreated) new jobs, \(workers) workers (\(client.rawValue) client), "
+              + "coordinator at \(base) (\(target.description))")
         let hardware = HardwareClass(cpu: "bench", threads: 1, dtype: "none")
         let request = LeaseRequest(workerId: "bench", hardware: hardware, models: [model])
 
         let baseline: Double
         let started: ContinuousClock.Instant
-        let cpuBefore: Double
+        let cpuBefore: (this: Double, coordinator: Double)
         let latencies: CycleLatencies
         switch client {
         case .lean:
@@ -103,20 +123,21 @@ struct BenchCoordinatorCommand: AsyncParsableCommand {
             baseline = try await generator.healthRate(workers: workers, seconds: baselineSeconds,
                                                       group: MultiThreadedEventLoopGroup.singleton)
             started = ContinuousClock.now
-            cpuBefore = Self.processCPUSeconds()
+            cpuBefore = (Self.processCPUSeconds(), try target.coordinatorCPU?() ?? 0)
             latencies = try await generator.run(workers: workers, group: MultiThreadedEventLoopGroup.singleton)
         case .worker:
             baseline = try await Self.measureBaseline(
                 workers: workers, seconds: baselineSeconds,
                 connections: (0..<workers).map { _ in connection(tokens.workerToken) })
             started = ContinuousClock.now
-            cpuBefore = Self.processCPUSeconds()
+            cpuBefore = (Self.processCPUSeconds(), try target.coordinatorCPU?() ?? 0)
             latencies = try await Self.workerClientCycles(workers: workers, request: request,
                                                           connection: { connection(tokens.workerToken) },
                                                           result: { Self.result($0, hardware) })
         }
         let elapsed = (ContinuousClock.now - started).inSeconds
-        let cpu = Self.processCPUSeconds() - cpuBefore
+        let cpu = Self.processCPUSeconds() - cpuBefore.this
+        let coordinatorCPU = try target.coordinatorCPU.map { try $0() - cpuBefore.coordinator }
         let cycles = latencies.cycle.count
         let rate = Double(cycles) / elapsed
         let status = try await AdminClient(connection: connection(tokens.adminToken)).experiment(submitted.experiment)
@@ -130,8 +151,15 @@ struct BenchCoordinatorCommand: AsyncParsableCommand {
             print(String(format: "%@ latency: p50 %.1f ms, p99 %.1f ms, max %.1f ms",
                          name.padding(toLength: 8, withPad: " ", startingAt: 0), ms(0.50), ms(0.99), ms(1.0)))
         }
-        print(String(format: "CPU of this process: %.2f s = %.2f ms per cycle", cpu, 1000 * cpu / Double(max(1, cycles)))
-              + (local ? " (coordinator and simulated workers together)" : " (simulated workers only)"))
+        func perCycle(_ seconds: Double) -> String {
+            String(format: "%.2f s = %.3f ms per cycle", seconds, 1000 * seconds / Double(max(1, cycles)))
+        }
+        if let coordinatorCPU {
+            print("CPU: coordinator process \(perCycle(coordinatorCPU)); simulated workers \(perCycle(cpu))")
+        } else {
+            print("CPU of this process: \(perCycle(cpu))"
+                  + (inProcess ? " (coordinator and simulated workers together)" : " (simulated workers only)"))
+        }
         print("jobs done \(status.jobs.done) of \(status.jobs.total), predictions \(status.samples.done)")
     }
 
@@ -250,4 +278,12 @@ struct BenchCoordinatorCommand: AsyncParsableCommand {
 /// Which HTTP client the simulated workers use.
 enum BenchClient: String, ExpressibleByArgument, CaseIterable, Sendable {
     case lean, worker
+}
+
+/// The coordinator under test: where it is, its tokens, and (for a child process) its CPU time.
+struct BenchTarget {
+    let base: URL
+    let tokens: APITokens
+    let description: String
+    let coordinatorCPU: (() throws -> Double)?
 }
