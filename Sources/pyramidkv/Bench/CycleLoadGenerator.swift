@@ -31,7 +31,7 @@ struct CycleLoadGenerator: Sendable {
             try await channel.eventLoop.submit {
                 try channel.pipeline.syncOperations.addHTTPClientHandlers()
                 try channel.pipeline.syncOperations.addHandler(
-                    CycleLoopHandler(template: template, leaseBody: leaseBody, result: result, done: promise))
+                    try CycleLoopHandler(template: template, leaseBody: leaseBody, result: result, done: promise))
             }.get()
             finished.append(promise.futureResult.always { _ in channel.close(promise: nil) })
         }
@@ -89,6 +89,62 @@ private struct LeaseProbe: Decodable {
     }
 
     let lease: Granted?
+
+    /// The three fields read straight from the coordinator's canonical answer (sorted keys, no
+    /// whitespace), which spares the generator a full JSON parse of the job spec per cycle;
+    /// nil when the answer does not look that way (then the caller decodes it properly).
+    static func scan(_ bytes: [UInt8]) -> (jobId: Int64, token: String, sampleId: String)? {
+        guard let jobId = text(after: #""job_id":"#, in: bytes, until: UInt8(ascii: ",")).flatMap({ Int64($0) }),
+              let token = text(after: #""token":""#, in: bytes, until: UInt8(ascii: "\"")),
+              let sampleId = text(after: #""pending_sample_ids":[""#, in: bytes, until: UInt8(ascii: "\"")),
+              !token.contains("\\"), !sampleId.contains("\\") else { return nil }
+        return (jobId, token, sampleId)
+    }
+
+    private static func text(after marker: String, in bytes: [UInt8], until end: UInt8) -> String? {
+        let marker = Array(marker.utf8)
+        guard bytes.count > marker.count else { return nil }
+        for start in 0...(bytes.count - marker.count) where bytes[start] == marker[0] {
+            guard bytes[start..<(start + marker.count)].elementsEqual(marker) else { continue }
+            let from = start + marker.count
+            guard let stop = bytes[from...].firstIndex(of: end) else { return nil }
+            return String(decoding: bytes[from..<stop], as: UTF8.self)
+        }
+        return nil
+    }
+}
+
+/// A request body encoded once with placeholder strings, filled per request. The values spliced
+/// in are the coordinator's own tokens and sample ids; any that would need JSON escaping is
+/// refused (nil) and the caller encodes the message properly instead.
+private struct BodyTemplate {
+    private let pieces: [[UInt8]]
+
+    init(_ encoded: Data, placeholders: [String]) throws {
+        var text = Array(encoded)
+        var pieces: [[UInt8]] = []
+        for placeholder in placeholders {
+            let needle = Array(placeholder.utf8)
+            guard let at = text.indices.first(where: { text[$0...].starts(with: needle) }) else {
+                throw LoadGeneratorError(description: "placeholder \(placeholder) not in \(String(decoding: encoded, as: UTF8.self))")
+            }
+            pieces.append(Array(text[..<at]))
+            text = Array(text[(at + needle.count)...])
+        }
+        pieces.append(text)
+        self.pieces = pieces
+    }
+
+    func fill(_ values: [String]) -> [UInt8]? {
+        var out = pieces[0]
+        for (value, piece) in zip(values, pieces.dropFirst()) {
+            guard value.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") })
+            else { return nil }
+            out += value.utf8
+            out += piece
+        }
+        return out
+    }
 }
 
 /// One simulated worker's closed loop, driven by responses on its event loop.
@@ -108,6 +164,8 @@ private final class CycleLoopHandler: ChannelInboundHandler {
     private let done: EventLoopPromise<CycleLatencies>
     private let decoder = JSONDecoder()
     private let encoder = WireJSON.encoder()
+    private let postTemplate: BodyTemplate
+    private let completeTemplate: BodyTemplate
     private var step = Step.leasing
     private var status: HTTPResponseStatus = .ok
     private var body = ByteBuffer()
@@ -117,11 +175,17 @@ private final class CycleLoopHandler: ChannelInboundHandler {
     private var finished = false
 
     init(template: RequestTemplate, leaseBody: Data, result: @escaping @Sendable (String) -> SampleResult,
-         done: EventLoopPromise<CycleLatencies>) {
+         done: EventLoopPromise<CycleLatencies>) throws {
         self.template = template
         self.leaseBody = leaseBody
         self.result = result
         self.done = done
+        // Sorted keys put the result (with its sample id) before the token.
+        postTemplate = try BodyTemplate(
+            WireJSON.encoder().encode(PredictionPost(token: "@@token@@", result: result("@@sample@@"))),
+            placeholders: ["@@sample@@", "@@token@@"])
+        completeTemplate = try BodyTemplate(WireJSON.encoder().encode(CompleteRequest(token: "@@token@@")),
+                                             placeholders: ["@@token@@"])
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -161,20 +225,29 @@ private final class CycleLoopHandler: ChannelInboundHandler {
         switch step {
         case .leasing:
             latencies.lease.append(elapsed)
-            guard let granted = try decoder.decode(LeaseProbe.self, from: Data(body.readableBytesView)).lease else {
-                finish(context, .success(latencies))
-                return
-            }
-            guard let sample = granted.pendingSampleIds.first else {
-                throw LoadGeneratorError(description: "job \(granted.jobId) was leased with no pending sample")
+            let bytes = Array(body.readableBytesView)
+            let granted: (jobId: Int64, token: String, sampleId: String)
+            if let scanned = LeaseProbe.scan(bytes) {
+                granted = scanned
+            } else {
+                guard let lease = try decoder.decode(LeaseProbe.self, from: Data(bytes)).lease else {
+                    finish(context, .success(latencies))
+                    return
+                }
+                guard let sample = lease.pendingSampleIds.first else {
+                    throw LoadGeneratorError(description: "job \(lease.jobId) was leased with no pending sample")
+                }
+                granted = (lease.jobId, lease.token, sample)
             }
             step = .posting(jobId: granted.jobId, token: granted.token)
-            try send(context, "/v1/jobs/\(granted.jobId)/predictions",
-                     encoder.encode(PredictionPost(token: granted.token, result: result(sample))))
+            send(context, "/v1/jobs/\(granted.jobId)/predictions",
+                 try postTemplate.fill([granted.sampleId, granted.token]).map { Data($0) }
+                    ?? encoder.encode(PredictionPost(token: granted.token, result: result(granted.sampleId))))
         case .posting(let jobId, let token):
             latencies.post.append(elapsed)
             step = .completing(jobId: jobId, token: token)
-            try send(context, "/v1/jobs/\(jobId)/complete", encoder.encode(CompleteRequest(token: token)))
+            send(context, "/v1/jobs/\(jobId)/complete",
+                 try completeTemplate.fill([token]).map { Data($0) } ?? encoder.encode(CompleteRequest(token: token)))
         case .completing:
             latencies.complete.append(elapsed)
             latencies.cycle.append(now - cycleStart)
