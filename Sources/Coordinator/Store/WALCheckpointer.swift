@@ -12,20 +12,25 @@ final class WALCheckpointer: Sendable {
 
     init(path: String, intervalMilliseconds: Int = 50) throws(SQLiteError) {
         let database = try SQLiteDatabase(path: path)
+        database.setBusyTimeout(milliseconds: 5_000)
         // A connection learns the file is in WAL mode only once it reads it; until then a
         // checkpoint call does nothing.
         try database.executeScript("PRAGMA journal_mode = WAL")
         let connection = UncheckedConnection(database: database)
         let thread = Thread { [self] in
+            var failing = false
             while true {
                 _ = wake.wait(timeout: .now() + .milliseconds(intervalMilliseconds))
                 if stopped.withLock({ $0 }) { return }
                 do {
                     try connection.database.passiveCheckpoint()
+                    if failing { print("pyramidkv coordinator: background WAL checkpoints work again") }
+                    failing = false
                 } catch {
                     // The store's connection still checkpoints at its own threshold: this costs
-                    // latency, not data.
-                    print("pyramidkv coordinator: background WAL checkpoint failed: \(error)")
+                    // latency, not data. Said once, not every 50 ms.
+                    if !failing { print("pyramidkv coordinator: background WAL checkpoint failed: \(error)") }
+                    failing = true
                 }
             }
         }

@@ -14,8 +14,9 @@ struct BenchCommand: AsyncParsableCommand {
 }
 
 /// `pyramidkv bench coordinator`: simulated workers run lease → post → complete cycles against
-/// a coordinator on loopback (in-process server, real HTTP, real SQLite file). Baseline in the
-/// same run: GET /healthz from the same clients, which costs HTTP but no database work.
+/// a coordinator on loopback (by default the daemon as a child process; real HTTP, a real SQLite
+/// file). Baseline in the same run: GET /healthz from the same clients, which costs HTTP but no
+/// database work.
 struct BenchCoordinatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "coordinator",
