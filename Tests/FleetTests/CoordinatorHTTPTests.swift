@@ -146,6 +146,14 @@ import Testing
         #expect(metrics.contains(#"pyramidkv_jobs{state="done"} 2"#))
         #expect(metrics.contains("pyramidkv_predictions_total 12"))
         #expect(metrics.contains(#"pyramidkv_http_requests_total{route="POST /v1/jobs/{job_id}/predictions",status="409"} 2"#))
+        func counter(_ name: String) -> Int? {
+            metrics.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { Int($0.split(separator: " ")[1]) }
+        }
+        // Every lease, post and complete above was a write (12 posts alone); none shared a batch
+        // with a later one of the same client, so there are at least as many writes as transactions.
+        let writes = try #require(counter("pyramidkv_store_writes_total"))
+        let transactions = try #require(counter("pyramidkv_store_write_transactions_total"))
+        #expect(writes >= 12 && transactions >= 1 && transactions <= writes, "\(writes) writes, \(transactions) transactions")
         await coordinator.stop()
     }
 
