@@ -98,7 +98,8 @@ public enum ExperimentExpansion {
                 $0.sample.estimatedPromptTokens(maxLength: group.settings.maxLength)
             }
             for policy in spec.policies {
-                for budget in spec.budgets {
+                // FullKV runs once, not once per budget: its outputs do not depend on it.
+                for budget in policy.keepsWholeCache ? [JobSpec.wholeCache] : spec.budgets {
                     for shard in shards {
                         let job = JobSpec(benchmark: spec.benchmark, modelSha256: spec.modelSha256,
                                           policy: policy, budget: budget, dataset: group.dataset,

@@ -5,7 +5,8 @@ public struct JobSpec: Codable, Sendable, Hashable {
     public var modelSha256: String
     public var engineVersion: String
     public var policy: PolicyConfig
-    /// Tokens kept per layer, window included.
+    /// Tokens kept per layer, window included; `wholeCache` (0) for FullKV, which keeps every
+    /// token whatever the budget, so one FullKV job answers every budget of its sweep.
     public var budget: Int
     /// LongBench dataset name, or "needle".
     public var dataset: String
@@ -40,6 +41,9 @@ public struct JobSpec: Codable, Sendable, Hashable {
         self.needle = needle
         self.sampleIds = sampleIds
     }
+
+    /// The budget of a job whose policy keeps the whole cache (FullKV).
+    public static let wholeCache = 0
 
     public func key() throws(WireEncodingError) -> JobKey {
         JobKey(hex: try ContentHash.sha256OfCanonicalJSON(self))

@@ -15,6 +15,9 @@ public enum CacheLayout: String, Codable, Sendable, CaseIterable {
 public struct PolicyConfig: Codable, Sendable, Hashable {
     /// fullkv, snapkv, pyramidkv, h2o, streamingllm (the engine validates the name).
     public var name: String
+
+    /// FullKV: no budget applies, every token stays.
+    public var keepsWholeCache: Bool { name == "fullkv" }
     public var window: Int
     public var kernel: Int
     public var pooling: Pooling

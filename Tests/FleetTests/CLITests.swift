@@ -24,16 +24,17 @@ struct CLITests {
         #expect(submitted.status == 0, "\(submitted.stderr)")
         let submit = try json(submitted.stdout)
         let experiment = try #require(submit["experiment"] as? String)
-        #expect(submit["jobs_created"] as? Int == 6)
+        // FullKV once, SnapKV and PyramidKV at each budget.
+        #expect(submit["jobs_created"] as? Int == 5)
         #expect(submit["jobs_existing"] as? Int == 0)
         let again = try json(try PyramidKVExecutable.run(submitArguments, environment: environment).stdout)
-        #expect(again["jobs_created"] as? Int == 0 && again["jobs_existing"] as? Int == 6)
+        #expect(again["jobs_created"] as? Int == 0 && again["jobs_existing"] as? Int == 5)
 
         let status = try json(try PyramidKVExecutable.run(["status", experiment, "--json"],
                                                           environment: environment).stdout)
         let jobs = try #require(status["jobs"] as? [String: Int])
-        #expect(jobs == ["queued": 6, "leased": 0, "done": 0, "dead": 0, "cancelled": 0])
-        #expect(status["samples"] as? [String: Int] == ["done": 0, "total": 54])
+        #expect(jobs == ["queued": 5, "leased": 0, "done": 0, "dead": 0, "cancelled": 0])
+        #expect(status["samples"] as? [String: Int] == ["done": 0, "total": 45])
         #expect(status.keys.contains("eta_seconds"))
 
         let table = try PyramidKVExecutable.run(["results", "table", experiment, "--format", "md"],
@@ -43,10 +44,10 @@ struct CLITests {
 
         let cancelled = try json(try PyramidKVExecutable.run(["cancel", experiment, "--json"],
                                                              environment: environment).stdout)
-        #expect(cancelled["jobs_changed"] as? Int == 6)
+        #expect(cancelled["jobs_changed"] as? Int == 5)
         let requeued = try json(try PyramidKVExecutable.run(["requeue", experiment, "--json"],
                                                             environment: environment).stdout)
-        #expect(requeued["jobs_changed"] as? Int == 6)
+        #expect(requeued["jobs_changed"] as? Int == 5)
         let workers = try json(try PyramidKVExecutable.run(["workers", "--json"], environment: environment).stdout)
         #expect((workers["workers"] as? [Any])?.isEmpty == true)
 

@@ -30,7 +30,7 @@ struct NeedleWordOverlapScorer: PredictionScorer {
         let spec = needleSpec(lengths: [1000, 2000, 3000], depths: [0, 50, 100],
                               policies: ["fullkv", "snapkv", "pyramidkv"], budgets: [64, 128])
         let submitted = try await admin.submit(SubmitRequest(spec: spec))
-        #expect(submitted.jobsCreated == 6)
+        #expect(submitted.jobsCreated == 5) // FullKV runs once for both budgets
 
         // Two simulated workers: fullkv always finds the needle, the others miss it past 2000 tokens.
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -54,22 +54,28 @@ struct NeedleWordOverlapScorer: PredictionScorer {
         }
 
         let unscored = try await admin.results(submitted.experiment)
-        #expect(throws: ResultsError.scoresNotAvailable(experiment: submitted.experiment, unscored: 54)) {
+        #expect(throws: ResultsError.scoresNotAvailable(experiment: submitted.experiment, unscored: 45)) {
             try ResultsTable.build(from: unscored)
         }
         #expect(throws: ResultsError.scorerNotAvailable(benchmark: "needle", dataset: "needle")) {
             try Rescoring.scores(for: unscored, scorers: [])
         }
         let scores = try Rescoring.scores(for: unscored, scorers: [NeedleWordOverlapScorer()])
-        #expect(try await admin.uploadScores(ScoreUpload(scores: scores)).stored == 54)
+        #expect(try await admin.uploadScores(ScoreUpload(scores: scores)).stored == 45)
         // Rescoring again replaces, never duplicates.
-        #expect(try await admin.uploadScores(ScoreUpload(scores: scores)).stored == 54)
+        #expect(try await admin.uploadScores(ScoreUpload(scores: scores)).stored == 45)
 
         let scored = try await admin.results(submitted.experiment)
         let table = try ResultsTable.build(from: scored)
         #expect(table.rows.count == 6)
         let fullkv = try #require(table.rows.first { $0.policy == "fullkv" && $0.budget == 64 })
         #expect(fullkv.scores["needle"] == 100)
+        // The one FullKV run answers both budgets, rows in the sweep's order.
+        #expect(table.rows.map { "\($0.policy)@\($0.budget)" } == ["fullkv@64", "fullkv@128", "snapkv@64", "snapkv@128",
+                                                                     "pyramidkv@64", "pyramidkv@128"])
+        #expect(table.rows[1].scores == fullkv.scores)
+        #expect(try NeedleHeatmap.build(from: scored, policy: "fullkv", budget: 128).overall == 1)
+        #expect(throws: ResultsError.self) { try NeedleHeatmap.build(from: scored, policy: "fullkv", budget: 256) }
         let snapkv = try #require(table.rows.first { $0.policy == "snapkv" && $0.budget == 128 })
         // "i don't know" shares no word with E; 6 of 9 cells are found.
         #expect(snapkv.scores["needle"] == 66.67)

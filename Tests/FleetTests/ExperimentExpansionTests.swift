@@ -12,6 +12,13 @@ import Testing
         #expect(expanded.experimentId.hasPrefix("exp-") && expanded.experimentId.count == 20)
     }
 
+    @Test func fullKVRunsOnceWhateverTheBudgets() throws {
+        let spec = needleSpec(policies: ["fullkv", "snapkv"], budgets: [64, 128, 256])
+        let expanded = try ExperimentExpansion.expand(spec, samples: [])
+        #expect(expanded.jobs.filter { $0.spec.policy.name == "fullkv" }.map(\.spec.budget) == [JobSpec.wholeCache])
+        #expect(expanded.jobs.filter { $0.spec.policy.name == "snapkv" }.map(\.spec.budget) == [64, 128, 256])
+    }
+
     @Test func shardsFollowTheTokenTarget() throws {
         var spec = needleSpec(lengths: [1000, 2000, 3000], depths: [0, 100], policies: ["snapkv"], budgets: [64])
         spec.shardTokens = 4000

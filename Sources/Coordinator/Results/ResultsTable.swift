@@ -29,15 +29,19 @@ public struct ResultsTable: Codable, Sendable, Equatable {
         var sums: [RowKey: [String: (total: Double, count: Int)]] = [:]
         var rowOrder: [RowKey] = []
         for job in results.jobs {
-            let key = RowKey(policy: rowLabel(job.spec.policy), budget: job.spec.budget)
-            if sums[key] == nil {
-                sums[key] = [:]
-                rowOrder.append(key)
-            }
             if !columns.contains(job.spec.dataset) { columns.append(job.spec.dataset) }
-            for prediction in job.predictions {
-                let old = sums[key]?[job.spec.dataset] ?? (0, 0)
-                sums[key]?[job.spec.dataset] = (old.total + (prediction.score ?? 0), old.count + 1)
+            // A FullKV job ran once for the sweep; its row repeats at every budget, as in the paper.
+            let budgets = job.spec.budget == JobSpec.wholeCache ? results.spec.budgets : [job.spec.budget]
+            for budget in budgets {
+                let key = RowKey(policy: rowLabel(job.spec.policy), budget: budget)
+                if sums[key] == nil {
+                    sums[key] = [:]
+                    rowOrder.append(key)
+                }
+                for prediction in job.predictions {
+                    let old = sums[key]?[job.spec.dataset] ?? (0, 0)
+                    sums[key]?[job.spec.dataset] = (old.total + (prediction.score ?? 0), old.count + 1)
+                }
             }
         }
         let rows = rowOrder.map { key in

@@ -62,7 +62,8 @@ public struct WorkerLoop: Sendable {
                 try? await Task.sleep(for: .seconds(idleSeconds))
                 continue
             }
-            log("leased job \(lease.jobId) (\(lease.spec.policy.name)@\(lease.spec.budget), \(lease.spec.dataset), \(lease.pendingSampleIds.count) samples)")
+            let budget = lease.spec.budget == JobSpec.wholeCache ? "" : "@\(lease.spec.budget)"
+            log("leased job \(lease.jobId) (\(lease.spec.policy.name)\(budget), \(lease.spec.dataset), \(lease.pendingSampleIds.count) samples)")
             if await runner.run(lease) == .completed { completed += 1 }
         }
         return completed
