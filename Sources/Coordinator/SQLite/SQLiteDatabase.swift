@@ -24,9 +24,14 @@ public final class SQLiteDatabase {
         sqlite3_extended_result_codes(connection, 1)
     }
 
-    deinit {
+    deinit { close() }
+
+    /// Finalizes the cached statements and closes the connection now (the deinit does it too).
+    public func close() {
         for statement in statements.values { sqlite3_finalize(statement) }
+        statements.removeAll()
         sqlite3_close_v2(handle)
+        handle = nil
     }
 
     public func setBusyTimeout(milliseconds: Int32) {

@@ -9,6 +9,7 @@ import Synchronization
 final class WALCheckpointer: Sendable {
     private let stopped = Mutex(false)
     private let wake = DispatchSemaphore(value: 0)
+    private let finished = DispatchSemaphore(value: 0)
 
     init(path: String, intervalMilliseconds: Int = 50) throws(SQLiteError) {
         let database = try SQLiteDatabase(path: path)
@@ -21,7 +22,11 @@ final class WALCheckpointer: Sendable {
             var failing = false
             while true {
                 _ = wake.wait(timeout: .now() + .milliseconds(intervalMilliseconds))
-                if stopped.withLock({ $0 }) { return }
+                if stopped.withLock({ $0 }) {
+                    connection.database.close()
+                    finished.signal()
+                    return
+                }
                 do {
                     try connection.database.passiveCheckpoint()
                     if failing { print("pyramidkv coordinator: background WAL checkpoints work again") }
@@ -38,10 +43,17 @@ final class WALCheckpointer: Sendable {
         thread.start()
     }
 
-    /// Ends the thread after its current checkpoint; its connection closes with it.
+    /// Ends the thread after its current checkpoint and returns once its connection is closed,
+    /// so whoever opens the file next never meets it half-closed (a closing connection may hold
+    /// the file's exclusive lock for a final checkpoint).
     func stop() {
-        stopped.withLock { $0 = true }
+        let first = stopped.withLock { stopped in
+            defer { stopped = true }
+            return !stopped
+        }
+        guard first else { return }
         wake.signal()
+        finished.wait()
     }
 }
 
