@@ -84,12 +84,8 @@ enum JSONKeyShape {
                 let isNull = bytes.count - index >= 4 && bytes[index] == UInt8(ascii: "n")
                 guard let child = value(depth: depth + 1) else { return nil }
                 entries.append((key, isNull ? "\(key.utf8.count):\(key)=null" : "\(key.utf8.count):\(key):\(child)"))
-                skipWhitespace()
-                guard index < bytes.count else { return nil }
-                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-                guard bytes[index] == UInt8(ascii: "}") else { return nil }
-                index += 1
-                break
+                guard let more = next(closing: "}") else { return nil }
+                if !more { break }
             }
             return "{" + entries.sorted { $0.0 < $1.0 }.map(\.1).joined(separator: ",") + "}"
         }
@@ -102,14 +98,20 @@ enum JSONKeyShape {
             while true {
                 guard let element = value(depth: depth + 1) else { return nil }
                 shapes.insert(element)
-                skipWhitespace()
-                guard index < bytes.count else { return nil }
-                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-                guard bytes[index] == UInt8(ascii: "]") else { return nil }
-                index += 1
-                break
+                guard let more = next(closing: "]") else { return nil }
+                if !more { break }
             }
             return "[" + shapes.sorted().joined(separator: ",") + "]"
+        }
+
+        /// After a member: true past a comma (another follows), false past `closing`, nil otherwise.
+        mutating func next(closing: Unicode.Scalar) -> Bool? {
+            skipWhitespace()
+            guard index < bytes.count else { return nil }
+            if bytes[index] == UInt8(ascii: ",") { index += 1; return true }
+            guard bytes[index] == UInt8(ascii: closing) else { return nil }
+            index += 1
+            return false
         }
     }
 }

@@ -45,6 +45,11 @@ public struct JobSpec: Codable, Sendable, Hashable {
     /// The budget of a job whose policy keeps the whole cache (FullKV).
     public static let wholeCache = 0
 
+    /// The budgets of `sweep` this job's results stand for: its own, or all of them for FullKV.
+    public func budgetsAnswered(in sweep: [Int]) -> [Int] {
+        budget == Self.wholeCache ? sweep : [budget]
+    }
+
     public func key() throws(WireEncodingError) -> JobKey {
         JobKey(hex: try ContentHash.sha256OfCanonicalJSON(self))
     }

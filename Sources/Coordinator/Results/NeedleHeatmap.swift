@@ -27,8 +27,7 @@ public struct NeedleHeatmap: Codable, Sendable, Equatable {
     public static func build(from results: ExperimentResults, policy: String,
                              budget: Int) throws(ResultsError) -> NeedleHeatmap {
         let jobs = results.jobs.filter {
-            $0.spec.policy.name == policy && ($0.spec.budget == budget
-                || ($0.spec.budget == JobSpec.wholeCache && results.spec.budgets.contains(budget)))
+            $0.spec.policy.name == policy && $0.spec.budgetsAnswered(in: results.spec.budgets).contains(budget)
         }
         let predictions = jobs.flatMap(\.predictions)
         guard !predictions.isEmpty else {

@@ -31,8 +31,7 @@ public struct ResultsTable: Codable, Sendable, Equatable {
         for job in results.jobs {
             if !columns.contains(job.spec.dataset) { columns.append(job.spec.dataset) }
             // A FullKV job ran once for the sweep; its row repeats at every budget, as in the paper.
-            let budgets = job.spec.budget == JobSpec.wholeCache ? results.spec.budgets : [job.spec.budget]
-            for budget in budgets {
+            for budget in job.spec.budgetsAnswered(in: results.spec.budgets) {
                 let key = RowKey(policy: rowLabel(job.spec.policy), budget: budget)
                 if sums[key] == nil {
                     sums[key] = [:]

@@ -71,13 +71,8 @@ public actor CoordinatorStore {
         let batch = pendingWrites
         pendingWrites.removeAll(keepingCapacity: true)
         do {
-            try database.execute("BEGIN IMMEDIATE")
-            do {
+            try database.transaction {
                 for write in batch { try write.run(database) }
-                try database.execute("COMMIT")
-            } catch {
-                _ = try? database.execute("ROLLBACK")
-                throw error
             }
         } catch {
             for write in batch { write.finish(batchError: .wrapping(error)) }

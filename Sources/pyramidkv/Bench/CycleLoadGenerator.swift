@@ -18,26 +18,34 @@ struct CycleLoadGenerator: Sendable {
 
     /// Runs `workers` connections to completion; every request's latency, by kind.
     func run(workers: Int, group: any EventLoopGroup) async throws -> CycleLatencies {
-        let bootstrap = ClientBootstrap(group: group).channelOption(.socketOption(.tcp_nodelay), value: 1)
         var finished: [EventLoopFuture<CycleLatencies>] = []
         for index in 0..<workers {
-            let channel = try await bootstrap.connect(host: host, port: port).get()
-            let promise = channel.eventLoop.makePromise(of: CycleLatencies.self)
             let template = RequestTemplate(host: "\(host):\(port)", token: workerToken)
             var request = lease
             request.workerId = "\(lease.workerId)-\(index)"
             let leaseBody = try WireJSON.canonicalData(request)
             let result = self.result
-            try await channel.eventLoop.submit {
-                try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                try channel.pipeline.syncOperations.addHandler(
-                    try CycleLoopHandler(template: template, leaseBody: leaseBody, result: result, done: promise))
-            }.get()
-            finished.append(promise.futureResult.always { _ in channel.close(promise: nil) })
+            finished.append(try await connection(group) { promise in
+                try CycleLoopHandler(template: template, leaseBody: leaseBody, result: result, done: promise)
+            })
         }
         var all = CycleLatencies()
         for future in finished { all.merge(try await future.get()) }
         return all
+    }
+
+    /// One keep-alive connection running `handler` until it completes its promise; then closed.
+    private func connection<Outcome: Sendable>(
+        _ group: any EventLoopGroup, handler: @escaping @Sendable (EventLoopPromise<Outcome>) throws -> any ChannelHandler
+    ) async throws -> EventLoopFuture<Outcome> {
+        let channel = try await ClientBootstrap(group: group).channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .connect(host: host, port: port).get()
+        let promise = channel.eventLoop.makePromise(of: Outcome.self)
+        try await channel.eventLoop.submit {
+            try channel.pipeline.syncOperations.addHTTPClientHandlers()
+            try channel.pipeline.syncOperations.addHandler(try handler(promise))
+        }.get()
+        return promise.futureResult.always { _ in channel.close(promise: nil) }
     }
 }
 
@@ -280,19 +288,13 @@ extension CycleLoadGenerator {
     /// The baseline: the same connections sending `GET /healthz` (HTTP, routing and JSON, no
     /// database) back to back for `seconds`; requests per second.
     func healthRate(workers: Int, seconds: Double, group: any EventLoopGroup) async throws -> Double {
-        let bootstrap = ClientBootstrap(group: group).channelOption(.socketOption(.tcp_nodelay), value: 1)
         let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(seconds * 1e9)
+        let hostHeader = "\(host):\(port)"
         var counts: [EventLoopFuture<Int>] = []
         for _ in 0..<workers {
-            let channel = try await bootstrap.connect(host: host, port: port).get()
-            let promise = channel.eventLoop.makePromise(of: Int.self)
-            let hostHeader = "\(host):\(port)"
-            try await channel.eventLoop.submit {
-                try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                try channel.pipeline.syncOperations.addHandler(
-                    HealthLoopHandler(host: hostHeader, deadline: deadline, done: promise))
-            }.get()
-            counts.append(promise.futureResult.always { _ in channel.close(promise: nil) })
+            counts.append(try await connection(group) { promise in
+                HealthLoopHandler(host: hostHeader, deadline: deadline, done: promise)
+            })
         }
         var total = 0
         for future in counts { total += try await future.get() }
