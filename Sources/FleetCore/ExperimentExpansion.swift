@@ -49,10 +49,13 @@ public enum ExperimentExpansion {
                     cells.append(try stored(.needleCell(length: length, depth: depth), field: "spec.needle"))
                 }
             }
-            let settings = GroupSettings(datasetVersion: "needle-1", promptTemplate: sweep.settings.promptTemplate,
-                                         applyChatTemplate: false, maxLength: nil,
-                                         maxNewTokens: sweep.settings.maxNewTokens, stop: sweep.settings.stop,
-                                         needle: sweep.settings)
+            // The default protocol is spelled as no protocol, so both spellings give one job key.
+            var needleSettings = sweep.settings
+            if needleSettings.protocolName == NeedleSettings.defaultProtocolName { needleSettings.protocolName = nil }
+            let settings = GroupSettings(datasetVersion: "needle-1", promptTemplate: needleSettings.promptTemplate,
+                                         applyChatTemplate: needleSettings.protocolName == "chat", maxLength: nil,
+                                         maxNewTokens: needleSettings.maxNewTokens, stop: needleSettings.stop,
+                                         needle: needleSettings)
             groups.append(("needle", settings, cells))
         case .longbench:
             guard let sweep = spec.longbench else {
@@ -210,6 +213,13 @@ public enum ExperimentExpansion {
         }
         if let index = sweep.depths.firstIndex(where: { !(0...100).contains($0) }) {
             throw ExperimentSpecError(field: "spec.needle.depths[\(index)]", reason: "must lie in 0...100")
+        }
+        if let name = sweep.settings.protocolName, !NeedleSettings.protocolNames.contains(name) {
+            throw ExperimentSpecError(field: "spec.needle.settings.protocol",
+                                      reason: "unknown needle protocol '\(name)'; known: \(NeedleSettings.protocolNames.joined(separator: ", "))")
+        }
+        guard sweep.settings.promptTemplate.contains("{context}") else {
+            throw ExperimentSpecError(field: "spec.needle.settings.prompt_template", reason: "must contain {context}")
         }
         if let haystack = sweep.settings.haystackSha256, !ContentHash.isSHA256Hex(haystack) {
             throw ExperimentSpecError(field: "spec.needle.settings.haystack_sha256",

@@ -168,18 +168,23 @@ public struct PredictionRecord: Codable, Sendable, Hashable {
     public var sample: SampleSpec
     public var result: SampleResult
     public var workerId: String
+    /// The primary metric's score (0...1); nil until the sample is scored.
     public var score: Double?
+    /// Every stored metric of the sample (primary and secondary), by name.
+    public var metrics: [String: Double]?
 
-    public init(sampleId: String, sample: SampleSpec, result: SampleResult, workerId: String, score: Double?) {
+    public init(sampleId: String, sample: SampleSpec, result: SampleResult, workerId: String, score: Double?,
+                metrics: [String: Double]? = nil) {
         self.sampleId = sampleId
         self.sample = sample
         self.result = result
         self.workerId = workerId
         self.score = score
+        self.metrics = metrics
     }
 
     private enum CodingKeys: String, CodingKey {
-        case sampleId = "sample_id", sample, result, workerId = "worker_id", score
+        case sampleId = "sample_id", sample, result, workerId = "worker_id", score, metrics
     }
 }
 
@@ -222,16 +227,19 @@ public struct ScoreRecord: Codable, Sendable, Hashable {
     public var sampleId: String
     public var metric: String
     public var score: Double
+    /// Whether this metric is the one tables and heatmaps show; nil means true.
+    public var primary: Bool?
 
-    public init(jobId: Int64, sampleId: String, metric: String, score: Double) {
+    public init(jobId: Int64, sampleId: String, metric: String, score: Double, primary: Bool? = nil) {
         self.jobId = jobId
         self.sampleId = sampleId
         self.metric = metric
         self.score = score
+        self.primary = primary
     }
 
     private enum CodingKeys: String, CodingKey {
-        case jobId = "job_id", sampleId = "sample_id", metric, score
+        case jobId = "job_id", sampleId = "sample_id", metric, score, primary
     }
 }
 

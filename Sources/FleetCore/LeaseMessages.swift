@@ -83,7 +83,19 @@ public struct HeartbeatResponse: Codable, Sendable, Hashable {
     }
 }
 
-/// One sample's raw output (design §4: predictions are stored raw; scoring is separate).
+/// One metric's value for one sample, in 0...1.
+public struct MetricScore: Codable, Sendable, Hashable {
+    public var metric: String
+    public var score: Double
+
+    public init(metric: String, score: Double) {
+        self.metric = metric
+        self.score = score
+    }
+}
+
+/// One sample's raw output (design §4: predictions are stored raw) and the worker's scores of it;
+/// stored scores can be recomputed from the raw prediction (`pyramidkv rescore`).
 public struct SampleResult: Codable, Sendable, Hashable {
     public var sampleId: String
     public var prediction: String
@@ -94,9 +106,12 @@ public struct SampleResult: Codable, Sendable, Hashable {
     /// Bytes held by the compressed KV cache after prefill, in the layout actually used.
     public var kvBytes: Int
     public var hardware: HardwareClass
+    /// The sample's scores, the benchmark's primary metric first; nil when the worker did not score.
+    public var scores: [MetricScore]?
 
     public init(sampleId: String, prediction: String, promptTokens: Int, generatedTokens: Int,
-                prefillSeconds: Double, decodeSeconds: Double, kvBytes: Int, hardware: HardwareClass) {
+                prefillSeconds: Double, decodeSeconds: Double, kvBytes: Int, hardware: HardwareClass,
+                scores: [MetricScore]? = nil) {
         self.sampleId = sampleId
         self.prediction = prediction
         self.promptTokens = promptTokens
@@ -105,12 +120,13 @@ public struct SampleResult: Codable, Sendable, Hashable {
         self.decodeSeconds = decodeSeconds
         self.kvBytes = kvBytes
         self.hardware = hardware
+        self.scores = scores
     }
 
     private enum CodingKeys: String, CodingKey {
         case sampleId = "sample_id", prediction, promptTokens = "prompt_tokens",
             generatedTokens = "generated_tokens", prefillSeconds = "prefill_seconds",
-            decodeSeconds = "decode_seconds", kvBytes = "kv_bytes", hardware
+            decodeSeconds = "decode_seconds", kvBytes = "kv_bytes", hardware, scores
     }
 }
 

@@ -17,9 +17,10 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Output directory (database, heatmaps, synthetic data).") var out = "demo-out"
     @Option(help: "Needle context lengths.") var lengths = "1000,1500,2000"
     @Option(help: "Needle depths (percent).") var depths = "0,50,100"
-    @Option(help: "Policies.") var policies = "fullkv,snapkv,pyramidkv"
+    @Option(help: "Needle prompt protocol (chat or kvcache-factory).") var needleProtocol = "chat"
+    @Option(help: "Policies.") var policies = "fullkv,streamingllm,h2o,snapkv,pyramidkv"
     @Option(help: "Budgets (tokens per layer).") var budgets = "64,128"
-    @Option(help: "Synthetic LongBench records per task (0 skips LongBench).") var longbenchSamples = 3
+    @Option(help: "Synthetic LongBench records per task (0 skips LongBench).") var longbenchSamples = 0
     @Option(help: "BLAS threads (default: all cores).") var threads: Int?
 
     func run() async throws {
@@ -53,7 +54,8 @@ struct DemoCommand: AsyncParsableCommand {
         let policyList = policies.split(separator: ",").map { WirePolicyConfig(name: String($0)) }
         let budgetList = try GridParsing.integers(budgets, field: "--budgets")
         let grid = NeedleSweep(lengths: try GridParsing.integers(lengths, field: "--lengths"),
-                               depths: try GridParsing.depths(depths, field: "--depths"))
+                               depths: try GridParsing.depths(depths, field: "--depths"),
+                               settings: NeedleSettings.defaults(protocolName: needleProtocol))
         let needle = try await admin.submit(SubmitRequest(spec: ExperimentSpec(
             benchmark: .needle, modelSha256: sha, policies: policyList, budgets: budgetList, needle: grid)))
         say("needle experiment \(needle.experiment): \(needle.jobsCreated) jobs (\(needle.jobsExisting) already there)")
@@ -76,28 +78,43 @@ struct DemoCommand: AsyncParsableCommand {
         let jobs = await worker.run()
         say("worker finished \(jobs) job(s)")
 
-        // Score, tabulate, plot.
+        // Tabulate and plot: the worker posted a score with every prediction, so no scoring step.
         for id in experiments {
             let results = try await admin.results(id)
-            let scores = try Rescoring.scores(for: results, scorers: FleetScorers.available)
-            _ = try await admin.uploadScores(ScoreUpload(scores: scores))
-            let scored = try await admin.results(id)
+            let table = try ResultsTable.build(from: results)
             print("\n## \(id == needle.experiment ? "Needle in a haystack" : "Synthetic LongBench-format tasks") (\(id))\n")
-            print(ResultsTableFormat.md.render(try ResultsTable.build(from: scored)))
+            print(ResultsTableFormat.md.render(table))
+            print(Self.keptShare(table))
             if id == needle.experiment {
                 for p in policyList.map(\.name) {
                     for b in budgetList {
-                        let map = try Coordinator.NeedleHeatmap.build(from: scored, policy: p, budget: b)
+                        let map = try Coordinator.NeedleHeatmap.build(from: results, policy: p, budget: b)
                         let file = (out as NSString).appendingPathComponent("needle-\(p)-\(b).svg")
-                        try SVGHeatmapRenderer().svg(map, title: "SmolLM2-135M \(p) @ \(b)").write(toFile: file, atomically: true, encoding: .utf8)
+                        try map.svg(model: "SmolLM2-135M-Instruct").write(toFile: file, atomically: true, encoding: .utf8)
                         say("heatmap \(file) (overall \(String(format: "%.3f", map.overall)))")
                     }
                 }
-                let last = try Coordinator.NeedleHeatmap.build(from: scored, policy: policyList.last!.name, budget: budgetList.first!)
-                print("\n\(policyList.last!.name) @ \(budgetList.first!):\n" + last.terminalRendering())
+                for p in policyList.map(\.name) where p != "fullkv" {
+                    let map = try Coordinator.NeedleHeatmap.build(from: results, policy: p, budget: budgetList.first!)
+                    print("\n" + map.terminalRendering())
+                }
             }
+            let comparison = try ResultsComparison.build(from: results, baseline: "fullkv")
+            print("\n" + comparison.markdown())
         }
         say(String(format: "done in %.0f s; outputs in %@", Date().timeIntervalSince(started), out))
+    }
+
+    /// One line per policy × budget: the share of FullKV's average it kept.
+    static func keptShare(_ table: ResultsTable) -> String {
+        guard let full = table.rows.first(where: { $0.policy == "fullkv" })?.average, full.score > 0 else {
+            return "(no FullKV row with a positive score to compare against)"
+        }
+        return table.rows.filter { $0.policy != "fullkv" }.map { row in
+            guard let average = row.average else { return "\(row.policy) @ \(row.budget): no scores" }
+            return String(format: "%@ @ %d kept %.0f%% of FullKV's score (%.2f ± %.2f vs %.2f)", row.policy, row.budget,
+                          100 * average.score / full.score, average.score, average.plusMinus, full.score)
+        }.joined(separator: "\n")
     }
 
     func submitSynthetic(admin: AdminClient, sha: String, policies: [WirePolicyConfig], budgets: [Int]) async throws -> SubmitResponse {

@@ -15,7 +15,7 @@ struct NeedleCommand: ParsableCommand {
 struct NeedlePromptCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "prompt",
-        abstract: "Token ids of one needle cell, built as KVCache-Factory's run_needle_in_haystack.py does.")
+        abstract: "Token ids of one needle cell, built as KVCache-Factory's run_needle_in_haystack.py does (or inside the chat template).")
 
     @OptionGroup var model: ModelOptions
     @Option(help: "Context length in tokens (the grid's length).") var length: Int
@@ -23,18 +23,22 @@ struct NeedlePromptCommand: ParsableCommand {
     @Option(help: "Folder of .txt files (default: $PYRAMIDKV_HOME/haystack/PaulGrahamEssays).") var haystack: String?
     @Option(help: "Haystack is built to at least this many tokens, as the driver does for its largest grid length (default: --length).")
     var gridMaxLength: Int?
+    @Option(help: "Prompt protocol: kvcache-factory or chat.") var `protocol` = NeedleProtocol.kvcacheFactory.rawValue
     @Flag(help: "Print {\"ids\": [...], \"needle_span\": [start, end]} (end exclusive).") var json = false
 
     func validate() throws {
         guard length > 0 else { throw ValidationError("--length must be positive (got \(length))") }
         guard (0...100).contains(depth) else { throw ValidationError("--depth must be 0...100 (got \(depth))") }
+        guard NeedleProtocol(rawValue: `protocol`) != nil else {
+            throw ValidationError("--protocol must be one of \(NeedleProtocol.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(`protocol`)')")
+        }
     }
 
     func run() throws {
         let tok = try EngineTokenizer(modelPath: try model.resolvedPath())
         let dir = haystack ?? DefaultAssets.haystackDirectory
         let hay = try NeedleHaystack(directory: dir, minTokens: max(length, gridMaxLength ?? length), tokenizer: tok)
-        let p = try NeedlePromptBuilder(tokenizer: tok, haystack: hay).build(length: length, depth: depth)
+        let p = try NeedlePromptBuilder(tokenizer: tok, haystack: hay, protocol: NeedleProtocol(rawValue: `protocol`)!).build(length: length, depth: depth)
         if json {
             struct Out: Encodable { let ids: [Int32]; let needle_span: [Int] }
             try printJSON(Out(ids: p.ids, needle_span: p.needleSpan))

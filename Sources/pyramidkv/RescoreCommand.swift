@@ -1,6 +1,7 @@
 import ArgumentParser
 import Coordinator
 import FleetCore
+import Worker
 
 /// `pyramidkv rescore EXPERIMENT`: score stored predictions and upload the scores (no model run).
 struct RescoreCommand: AsyncParsableCommand {
@@ -13,9 +14,9 @@ struct RescoreCommand: AsyncParsableCommand {
     func run() async throws {
         let admin = try client.adminClient()
         let results = try await admin.results(experiment)
-        let scores = try Rescoring.scores(for: results, scorers: FleetScorers.available)
+        let scores = Rescoring.scores(for: results, scoring: SampleScorer.scores)
         let response = try await admin.uploadScores(ScoreUpload(scores: scores))
         if client.json { return try JSONOutput.print(response) }
-        print("\(experiment): \(response.stored) predictions scored")
+        print("\(experiment): \(response.stored) scores stored")
     }
 }

@@ -7,7 +7,8 @@ import Foundation
 struct ResultsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "results", abstract: "Tables and heatmaps from scored predictions.",
-        subcommands: [ResultsTableCommand.self, ResultsHeatmapCommand.self, ResultsRawCommand.self])
+        subcommands: [ResultsTableCommand.self, ResultsHeatmapCommand.self, ResultsCompareCommand.self,
+                       ResultsRawCommand.self])
 }
 
 struct ResultsTableCommand: AsyncParsableCommand {
@@ -36,19 +37,38 @@ struct ResultsHeatmapCommand: AsyncParsableCommand {
     @Option(help: "KV budget.") var budget: Int
     @Option(help: "terminal or json.") var format = "terminal"
     @Option(help: "Write an SVG file here.") var out: String?
+    @Option(help: "Model name in the SVG title.") var model = "SmolLM2-135M-Instruct"
 
     func run() async throws {
         let results = try await client.adminClient().results(experiment)
         let heatmap = try NeedleHeatmap.build(from: results, policy: policy, budget: budget)
         if let out {
-            let svg = try SVGHeatmapRenderer().svg(heatmap, title: "\(policy) @ \(budget)")
-            try svg.write(toFile: out, atomically: true, encoding: .utf8)
+            try heatmap.svg(model: model).write(toFile: out, atomically: true, encoding: .utf8)
             print("wrote \(out)")
         } else if client.json || format == "json" {
             try JSONOutput.print(heatmap)
         } else {
             print(heatmap.terminalRendering())
         }
+    }
+}
+
+struct ResultsCompareCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "Paired differences of every policy × budget against a baseline, with paired-bootstrap CIs.")
+
+    @OptionGroup var client: ClientOptions
+    @Argument(help: "Experiment id.") var experiment: String
+    @Option(help: "The baseline row: 'fullkv' or policy@budget (e.g. snapkv@128).") var baseline = "fullkv"
+    @Option(help: "md or json.") var format = "md"
+
+    func run() async throws {
+        guard client.json || ["md", "json"].contains(format) else { throw ValidationError("--format must be md or json") }
+        let results = try await client.adminClient().results(experiment)
+        let comparison = try ResultsComparison.build(from: results, baseline: baseline)
+        if client.json || format == "json" { return try JSONOutput.print(comparison) }
+        print(comparison.markdown(), terminator: "")
     }
 }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Coordinator
 import FleetCore
 import Foundation
 
@@ -18,6 +19,10 @@ struct StatusCommand: AsyncParsableCommand {
             let status = try await admin.experiment(experiment)
             if client.json { return try JSONOutput.print(status) }
             print(Self.describe(status))
+            // Workers post scores with their predictions, so the table grows while jobs run.
+            if status.samples.done > 0, let table = try? ResultsTable.build(from: await admin.results(experiment)) {
+                print(Self.runningScores(table))
+            }
         } else {
             let all = try await admin.experiments()
             if client.json { return try JSONOutput.print(ExperimentList(experiments: all)) }
@@ -43,6 +48,16 @@ struct StatusCommand: AsyncParsableCommand {
             line += "; ETA \(Self.duration(eta))"
         }
         return line
+    }
+
+    /// "running scores (needle (chat protocol)): fullkv@64 81.00 ± 9.50 (n 9); …"
+    static func runningScores(_ table: ResultsTable) -> String {
+        let rows = table.rows.map { row in
+            "\(row.policy)@\(row.budget) " + (row.average.map {
+                String(format: "%.2f ± %.2f (n %d)", $0.score, $0.plusMinus, $0.n)
+            } ?? "–")
+        }
+        return "running scores (\(table.title)): " + rows.joined(separator: "; ")
     }
 
     static func duration(_ seconds: Double) -> String {

@@ -26,9 +26,25 @@ struct SubmitNeedleCommand: AsyncParsableCommand {
     @Option(help: "Haystack text file to upload (default: the worker's bundled essays).")
     var haystack: String?
 
+    @Option(help: "Prompt protocol: kvcache-factory (the driver's completion prompt) or chat (the question inside the model's chat template).")
+    var `protocol` = NeedleSettings.defaultProtocolName
+
+    @Option(help: "Needle sentence (default: the Dolores Park sentence).") var needle: String?
+    @Option(help: "Question (default: the protocol's).") var question: String?
+    @Option(help: "Words the response must contain (default: the needle's answer).") var answer: String?
+
+    func validate() throws {
+        guard NeedleSettings.protocolNames.contains(`protocol`) else {
+            throw ValidationError("--protocol must be one of \(NeedleSettings.protocolNames.joined(separator: ", ")) (got '\(`protocol`)')")
+        }
+    }
+
     func run() async throws {
         let admin = try client.adminClient()
-        var settings = NeedleSettings()
+        var settings = NeedleSettings.defaults(protocolName: `protocol`)
+        if let needle { settings.needle = needle }
+        if let question { settings.question = question }
+        if let answer { settings.answer = answer }
         if let haystack {
             guard let data = FileManager.default.contents(atPath: haystack) else {
                 throw CLIError("--haystack \(haystack): cannot read the file")

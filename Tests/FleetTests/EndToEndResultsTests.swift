@@ -4,18 +4,14 @@ import Foundation
 import Testing
 import Worker
 
-/// The needle metric as design §3 states it, standing in for KVEval's until that lands:
-/// |set(lower(response).split()) ∩ E| / |E|.
-struct NeedleWordOverlapScorer: PredictionScorer {
-    static let expected = Set("eat a sandwich and sit in Dolores Park on a sunny day.".lowercased()
+/// The needle metric as design §3 states it: |set(lower(response).split()) ∩ E| / |E|; the
+/// second metric shows that only the primary one is tabulated.
+let needleWordOverlap: SampleScoring = { prediction, _, _ in
+    let expected = Set("eat a sandwich and sit in Dolores Park on a sunny day.".lowercased()
         .split(whereSeparator: \.isWhitespace).map(String.init))
-
-    func handles(_ job: JobSpec) -> Bool { job.benchmark == .needle }
-
-    func score(prediction: String, sample: SampleSpec, job: JobSpec) -> (metric: String, score: Double) {
-        let words = Set(prediction.lowercased().split(whereSeparator: \.isWhitespace).map(String.init))
-        return ("needle_words", Double(words.intersection(Self.expected).count) / Double(Self.expected.count))
-    }
+    let words = Set(prediction.lowercased().split(whereSeparator: \.isWhitespace).map(String.init))
+    return [MetricScore(metric: "needle_words", score: Double(words.intersection(expected).count) / Double(expected.count)),
+            MetricScore(metric: "always_one", score: 1)]
 }
 
 @Suite(.serialized) struct EndToEndResultsTests {
@@ -57,33 +53,33 @@ struct NeedleWordOverlapScorer: PredictionScorer {
         #expect(throws: ResultsError.scoresNotAvailable(experiment: submitted.experiment, unscored: 45)) {
             try ResultsTable.build(from: unscored)
         }
-        #expect(throws: ResultsError.scorerNotAvailable(benchmark: "needle", dataset: "needle")) {
-            try Rescoring.scores(for: unscored, scorers: [])
-        }
-        let scores = try Rescoring.scores(for: unscored, scorers: [NeedleWordOverlapScorer()])
-        #expect(try await admin.uploadScores(ScoreUpload(scores: scores)).stored == 45)
+        let scores = Rescoring.scores(for: unscored, scoring: needleWordOverlap)
+        #expect(scores.count == 90 && scores.filter { $0.primary == true }.count == 45)
+        #expect(try await admin.uploadScores(ScoreUpload(scores: scores)).stored == 90)
         // Rescoring again replaces, never duplicates.
-        #expect(try await admin.uploadScores(ScoreUpload(scores: scores)).stored == 45)
+        #expect(try await admin.uploadScores(ScoreUpload(scores: scores)).stored == 90)
 
         let scored = try await admin.results(submitted.experiment)
         let table = try ResultsTable.build(from: scored)
         #expect(table.rows.count == 6)
         let fullkv = try #require(table.rows.first { $0.policy == "fullkv" && $0.budget == 64 })
-        #expect(fullkv.scores["needle"] == 100)
+        #expect(fullkv.cells["needle"]?.score == 100)
         // The one FullKV run answers both budgets, rows in the sweep's order.
         #expect(table.rows.map { "\($0.policy)@\($0.budget)" } == ["fullkv@64", "fullkv@128", "snapkv@64", "snapkv@128",
                                                                      "pyramidkv@64", "pyramidkv@128"])
-        #expect(table.rows[1].scores == fullkv.scores)
+        #expect(table.rows[1].cells == fullkv.cells)
         #expect(try NeedleHeatmap.build(from: scored, policy: "fullkv", budget: 128).overall == 1)
         #expect(throws: ResultsError.self) { try NeedleHeatmap.build(from: scored, policy: "fullkv", budget: 256) }
         let snapkv = try #require(table.rows.first { $0.policy == "snapkv" && $0.budget == 128 })
         // "i don't know" shares no word with E; 6 of 9 cells are found.
-        #expect(snapkv.scores["needle"] == 66.67)
+        #expect(snapkv.cells["needle"]?.score == 66.67)
 
         let heatmap = try NeedleHeatmap.build(from: scored, policy: "snapkv", budget: 64)
         #expect(heatmap.cells.count == 9)
         #expect(heatmap.cells.filter { $0.length == 3000 }.allSatisfy { $0.score == 0 })
         #expect(abs(heatmap.overall - 6.0 / 9.0) < 1e-9)
+        let raw = try #require(scored.jobs.first?.predictions.first)
+        #expect(raw.metrics?["always_one"] == 1 && raw.metrics?["needle_words"] == raw.score)
         await coordinator.stop()
     }
 }

@@ -78,7 +78,8 @@ import Testing
                 == Golden.scores)
         #expect(try json(BlobStored(sha256: "h", bytes: 3)) == Golden.blob)
         #expect(try json(ErrorBody(error: "invalid", field: "spec.budgets", message: "m")) == Golden.error)
-        #expect(try json(NeedleHeatmap(cells: [NeedleHeatmap.Cell(length: 1000, depth: 50, score: 0.5)], overall: 0.5))
+        #expect(try json(NeedleHeatmap(title: "t", cells: [NeedleHeatmap.Cell(length: 1000, depth: 50, score: 0.5)],
+                                      overall: 0.5, overallCiLow: 0.5, overallCiHigh: 0.5))
                 == Golden.heatmap)
         #expect(try json(ResultsTable.build(from: results)) == Golden.table)
     }
@@ -110,6 +111,7 @@ private enum Golden {
     static let scores = #"{"scores":[{"job_id":7,"metric":"qa_f1","sample_id":"s1","score":1}]}"#
     static let blob = #"{"bytes":3,"sha256":"h"}"#
     static let error = #"{"error":"invalid","field":"spec.budgets","message":"m"}"#
-    static let heatmap = #"{"cells":[{"depth":50,"length":1000,"score":0.5}],"overall":0.5}"#
-    static let table = #"{"columns":["multifieldqa_en"],"rows":[{"average":50,"budget":256,"policy":"h2o","scores":{"multifieldqa_en":50}}]}"#
+    // The results views with n and 95 % intervals (issue 10); these are not captured from the old encoder.
+    static let heatmap = #"{"cells":[{"ci_high":0.5,"ci_low":0.5,"depth":50,"length":1000,"n":1,"score":0.5}],"overall":0.5,"overall_ci_high":0.5,"overall_ci_low":0.5,"title":"t","unscored":0}"#
+    static let table = #"{"columns":["multifieldqa_en"],"rows":[{"average":{"ci_high":50,"ci_low":50,"n":1,"score":50},"budget":256,"cells":{"multifieldqa_en":{"ci_high":50,"ci_low":50,"n":1,"score":50}},"policy":"h2o"}],"title":"longbench","unscored":0}"#
 }

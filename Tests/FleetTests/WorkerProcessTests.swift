@@ -49,7 +49,7 @@ struct WorkerProcessTests {
 
     @Test func twoWorkerProcessesCompleteASweepAndTheResultsShowIt() async throws {
         let coordinator = try await CoordinatorProcess(directory: directory)
-        let submitted = try json(try cli(["submit", "needle", "--json", "--policies", "fullkv,snapkv",
+        let submitted = try json(try cli(["submit", "needle", "--json", "--protocol", "chat", "--policies", "fullkv,snapkv",
                                           "--budgets", "64", "--lengths", "200,400", "--depths", "0,100",
                                           "--shard-tokens", "600"], coordinator))
         let experiment = try #require(submitted["experiment"] as? String)
@@ -72,20 +72,28 @@ struct WorkerProcessTests {
         #expect(done.map(\.1).reduce(0, +) == jobs)
         #expect(done.allSatisfy { $0.1 >= 1 }, "both workers ran jobs: \(done)")
 
-        _ = try cli(["rescore", experiment], coordinator)
+        // The workers posted scores with their predictions: no rescore step before the views.
         let table = try json(try cli(["results", "table", experiment, "--format", "json"], coordinator))
+        #expect(table["title"] as? String == "needle (chat protocol)")
+        #expect(table["unscored"] as? Int == 0)
         let rows = try #require(table["rows"] as? [[String: Any]])
         #expect(rows.compactMap { $0["policy"] as? String }.sorted() == ["fullkv", "snapkv"])
         for row in rows {
-            let average = try #require(row["average"] as? Double)
-            #expect((0...100).contains(average))
+            let average = try #require(row["average"] as? [String: Any])
+            let cell = try #require((row["cells"] as? [String: Any])?["needle"] as? [String: Any])
+            let score = try #require(cell["score"] as? Double)
+            #expect((0...100).contains(score))
+            #expect(cell["n"] as? Int == 4 && average["n"] as? Int == 4)
+            #expect((cell["ci_low"] as? Double ?? 101) <= score && score <= (cell["ci_high"] as? Double ?? -1))
         }
+        #expect(try cli(["status", experiment], coordinator).contains("running scores (needle (chat protocol)): "))
         let heatmap = try json(try cli(["results", "heatmap", experiment, "--policy", "snapkv", "--budget", "64",
                                         "--format", "json"], coordinator))
         let cells = try #require(heatmap["cells"] as? [[String: Any]])
         #expect(Set(cells.compactMap { "\($0["length"] ?? "")@\($0["depth"] ?? "")" })
                 == ["200@0", "200@100", "400@0", "400@100"])
         #expect(heatmap["overall"] is Double)
+        #expect(cells.allSatisfy { $0["n"] as? Int == 1 && $0["ci_low"] is Double && $0["ci_high"] is Double })
         let svg = directory.path("snapkv.svg")
         _ = try cli(["results", "heatmap", experiment, "--policy", "snapkv", "--budget", "64", "--out", svg], coordinator)
         #expect(try String(contentsOfFile: svg, encoding: .utf8).contains("<svg"))

@@ -1,25 +1,20 @@
-/// Why a results view cannot be built yet.
+/// Why a results view cannot be built.
 public enum ResultsError: Error, CustomStringConvertible, Sendable, Equatable {
-    /// Predictions exist but are not scored: scoring is a separate step (`pyramidkv rescore`)
-    /// that needs the KVEval metrics.
+    /// Predictions exist but none carries a score (they came from a worker that did not score,
+    /// or their metric failed); `pyramidkv rescore` scores stored predictions.
     case scoresNotAvailable(experiment: String, unscored: Int)
     case noPredictions(experiment: String, filter: String)
-    /// No scorer for this benchmark/dataset is part of this build yet (KVEval metrics).
-    case scorerNotAvailable(benchmark: String, dataset: String)
-    /// The SVG heatmap renderer is not part of this build yet.
-    case rendererNotAvailable(format: String)
+    /// `results compare --baseline` named no policy@budget of the experiment.
+    case unknownBaseline(experiment: String, baseline: String, available: [String])
 
     public var description: String {
         switch self {
         case .scoresNotAvailable(let experiment, let unscored):
-            "\(experiment): \(unscored) predictions have no score yet; run `pyramidkv rescore \(experiment)` "
-                + "(scoring needs the KVEval metrics, which are not yet available in this build)"
+            "\(experiment): none of its \(unscored) predictions has a score; run `pyramidkv rescore \(experiment)`"
         case .noPredictions(let experiment, let filter):
             "\(experiment): no predictions for \(filter)"
-        case .scorerNotAvailable(let benchmark, let dataset):
-            "no scorer for \(benchmark) dataset '\(dataset)' in this build yet (the KVEval metrics are not yet available)"
-        case .rendererNotAvailable(let format):
-            "\(format) rendering is not yet available in this build; use --format json or the terminal view"
+        case .unknownBaseline(let experiment, let baseline, let available):
+            "\(experiment): baseline '\(baseline)' is not one of its rows (\(available.joined(separator: ", ")))"
         }
     }
 }

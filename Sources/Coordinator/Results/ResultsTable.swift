@@ -1,58 +1,100 @@
 import FleetCore
+import Statistics
 
 /// The paper's Table 1 layout: one row per policy × budget, one column per dataset (the needle
 /// benchmark has the single column "needle"), plus the plain mean of the columns.
-/// Scores are `round(100 · mean, 2)` of the per-sample scores (LongBench's dataset score).
+/// A cell is `100 · mean` of the per-sample primary scores (LongBench's dataset score) with n and
+/// a seeded 95 % percentile-bootstrap interval; the average's interval resamples every dataset
+/// on its own (`Bootstrap.meanOfMeans`). Unscored predictions are counted, not tabulated.
 public struct ResultsTable: Codable, Sendable, Equatable {
+    public struct Cell: Codable, Sendable, Equatable {
+        public var score: Double
+        public var n: Int
+        public var ciLow: Double
+        public var ciHigh: Double
+
+        public init(score: Double, n: Int, ciLow: Double, ciHigh: Double) {
+            self.score = score
+            self.n = n
+            self.ciLow = ciLow
+            self.ciHigh = ciHigh
+        }
+
+        init(_ estimate: MeanEstimate) {
+            let scaled = estimate.scaled(by: 100)
+            score = ResultsTable.roundTwo(scaled.mean)
+            n = estimate.n
+            ciLow = ResultsTable.roundTwo(scaled.ciLow)
+            ciHigh = ResultsTable.roundTwo(scaled.ciHigh)
+        }
+
+        /// Half the interval, as a table prints it after "±".
+        public var plusMinus: Double { (ciHigh - ciLow) / 2 }
+
+        private enum CodingKeys: String, CodingKey {
+            case score, n, ciLow = "ci_low", ciHigh = "ci_high"
+        }
+    }
+
     public struct Row: Codable, Sendable, Equatable {
         public var policy: String
         public var budget: Int
-        /// Column → score, in `columns` order.
-        public var scores: [String: Double]
-        public var average: Double
+        /// Column → cell; a column without scored samples is absent.
+        public var cells: [String: Cell]
+        public var average: Cell?
     }
 
+    /// What the table measures ("needle (chat protocol)", "longbench").
+    public var title: String
     public var columns: [String]
     public var rows: [Row]
+    /// Predictions that have no score yet (left out of every cell).
+    public var unscored: Int
 
-    /// Builds the table; every prediction must carry a score.
+    /// Builds the table from whatever has landed; throws only when nothing is scored.
     public static func build(from results: ExperimentResults) throws(ResultsError) -> ResultsTable {
         let predictions = results.jobs.flatMap(\.predictions)
-        let unscored = predictions.filter { $0.score == nil }.count
-        guard unscored == 0 else {
-            throw .scoresNotAvailable(experiment: results.experiment, unscored: unscored)
-        }
         guard !predictions.isEmpty else {
             throw .noPredictions(experiment: results.experiment, filter: "any job")
         }
+        let unscored = predictions.filter { $0.score == nil }.count
+        guard unscored < predictions.count else {
+            throw .scoresNotAvailable(experiment: results.experiment, unscored: unscored)
+        }
         var columns: [String] = []
-        var sums: [RowKey: [String: (total: Double, count: Int)]] = [:]
+        var scores: [RowKey: [String: [Double]]] = [:]
         var rowOrder: [RowKey] = []
         for job in results.jobs {
             if !columns.contains(job.spec.dataset) { columns.append(job.spec.dataset) }
             // A FullKV job ran once for the sweep; its row repeats at every budget, as in the paper.
             for budget in job.spec.budgetsAnswered(in: results.spec.budgets) {
                 let key = RowKey(policy: rowLabel(job.spec.policy), budget: budget)
-                if sums[key] == nil {
-                    sums[key] = [:]
+                if scores[key] == nil {
+                    scores[key] = [:]
                     rowOrder.append(key)
                 }
-                for prediction in job.predictions {
-                    let old = sums[key]?[job.spec.dataset] ?? (0, 0)
-                    sums[key]?[job.spec.dataset] = (old.total + (prediction.score ?? 0), old.count + 1)
-                }
+                scores[key]?[job.spec.dataset, default: []] += job.predictions.compactMap(\.score)
             }
         }
         let rows = rowOrder.map { key in
-            var scores: [String: Double] = [:]
-            for (column, sum) in sums[key] ?? [:] where sum.count > 0 {
-                scores[column] = roundTwo(100 * sum.total / Double(sum.count))
+            let byColumn = scores[key] ?? [:]
+            var cells: [String: Cell] = [:]
+            for (column, values) in byColumn {
+                if let estimate = Bootstrap.mean(values) { cells[column] = Cell(estimate) }
             }
-            let present = columns.compactMap { scores[$0] }
-            let average = present.isEmpty ? 0 : roundTwo(present.reduce(0, +) / Double(present.count))
-            return Row(policy: key.policy, budget: key.budget, scores: scores, average: average)
+            let strata = columns.compactMap { byColumn[$0] }
+            return Row(policy: key.policy, budget: key.budget, cells: cells,
+                       average: Bootstrap.meanOfMeans(strata).map(Cell.init))
         }
-        return ResultsTable(columns: columns, rows: rows)
+        return ResultsTable(title: title(of: results.spec), columns: columns, rows: rows, unscored: unscored)
+    }
+
+    /// The benchmark, and for the needle its prompt protocol (scores differ by protocol).
+    public static func title(of spec: ExperimentSpec) -> String {
+        switch spec.benchmark {
+        case .needle: "needle (\(spec.needle?.settings.protocolLabel ?? NeedleSettings.defaultProtocolName) protocol)"
+        case .longbench: "longbench"
+        }
     }
 
     private struct RowKey: Hashable {
@@ -66,4 +108,8 @@ public struct ResultsTable: Codable, Sendable, Equatable {
     }
 
     static func roundTwo(_ value: Double) -> Double { (value * 100).rounded() / 100 }
+
+    private enum CodingKeys: String, CodingKey {
+        case title, columns, rows, unscored
+    }
 }

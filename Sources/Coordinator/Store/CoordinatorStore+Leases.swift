@@ -81,6 +81,14 @@ extension CoordinatorStore {
                 """, [jobId, result.sampleId, record.lease?.workerId ?? "", result.prediction, result.promptTokens,
                       result.generatedTokens, result.prefillSeconds, result.decodeSeconds, result.kvBytes,
                       hardware, clock.now()])
+            // The worker's scores are stored with the prediction they score, in the same commit;
+            // a repeated post changes neither.
+            if changes == 1, let scores = result.scores {
+                for (index, score) in scores.enumerated() {
+                    try storeScore(jobId: jobId, sampleId: result.sampleId, metric: score.metric, score: score.score,
+                                   primary: index == 0, field: "result.scores[\(index)]")
+                }
+            }
             return PredictionAck(stored: changes == 1)
         }
     }

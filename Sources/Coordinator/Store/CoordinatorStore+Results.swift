@@ -18,8 +18,10 @@ extension CoordinatorStore {
             for prediction in try read("""
                 SELECT p.sample_id, s.sample_json, p.worker_id, p.prediction, p.prompt_tokens, p.generated_tokens,
                        p.prefill_seconds, p.decode_seconds, p.kv_bytes, p.hardware_json,
-                       (SELECT min(c.score) FROM scores c WHERE c.job_id = p.job_id AND c.sample_id = p.sample_id)
-                           AS score
+                       (SELECT c.score FROM scores c WHERE c.job_id = p.job_id AND c.sample_id = p.sample_id
+                        ORDER BY c.is_primary DESC, c.metric LIMIT 1) AS score,
+                       (SELECT json_group_object(c.metric, c.score) FROM scores c
+                        WHERE c.job_id = p.job_id AND c.sample_id = p.sample_id) AS metrics
                 FROM predictions p JOIN samples s ON s.id = p.sample_id
                 JOIN job_samples js ON js.job_id = p.job_id AND js.sample_id = p.sample_id
                 WHERE p.job_id = ? ORDER BY js.ordinal
@@ -38,7 +40,8 @@ extension CoordinatorStore {
                     sampleId: sampleId,
                     sample: try decode(SampleSpec.self, prediction["sample_json"].string, table: "samples", id: sampleId),
                     result: result, workerId: prediction["worker_id"].string ?? "",
-                    score: prediction["score"].double))
+                    score: prediction["score"].double,
+                    metrics: try metrics(prediction["metrics"].string, sampleId: sampleId)))
             }
             jobs.append(JobResults(jobId: jobId, key: JobKey(hex: row["key"].string ?? ""),
                                    state: row["state"].string ?? "", spec: jobSpec, predictions: predictions))
@@ -57,13 +60,37 @@ extension CoordinatorStore {
                     throw StoreError.notFound(kind: "prediction", id: "\(score.jobId)/\(score.sampleId)",
                                               field: "scores[\(index)]")
                 }
-                try database.execute("""
-                    INSERT INTO scores (job_id, sample_id, metric, score, scored_at) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT (job_id, sample_id, metric) DO UPDATE SET score = excluded.score,
-                        scored_at = excluded.scored_at
-                    """, [score.jobId, score.sampleId, score.metric, score.score, now])
+                try storeScore(jobId: score.jobId, sampleId: score.sampleId, metric: score.metric, score: score.score,
+                               primary: score.primary ?? true, field: "scores[\(index)]", at: now)
             }
             return ScoreUploadResponse(stored: upload.scores.count)
         }
+    }
+
+    /// Inserts or replaces one metric of one sample (inside a write). A primary score demotes the
+    /// sample's other metrics, so exactly one stays primary after a metric is renamed.
+    func storeScore(jobId: Int64, sampleId: String, metric: String, score: Double, primary: Bool,
+                    field: String, at time: Double? = nil) throws {
+        guard score.isFinite, (0...1).contains(score) else {
+            throw StoreError.invalid(field: field + ".score", reason: "must be in 0...1, got \(score)")
+        }
+        guard !metric.isEmpty, metric.utf8.count <= 200 else {
+            throw StoreError.invalid(field: field + ".metric", reason: "must be 1...200 bytes")
+        }
+        if primary {
+            try database.execute("UPDATE scores SET is_primary = 0 WHERE job_id = ? AND sample_id = ? AND metric != ?",
+                                 [jobId, sampleId, metric])
+        }
+        try database.execute("""
+            INSERT INTO scores (job_id, sample_id, metric, score, scored_at, is_primary) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (job_id, sample_id, metric) DO UPDATE SET score = excluded.score,
+                scored_at = excluded.scored_at, is_primary = excluded.is_primary
+            """, [jobId, sampleId, metric, score, time ?? clock.now(), primary ? 1 : 0])
+    }
+
+    /// The `json_group_object` of a sample's metrics; nil when it has none.
+    private func metrics(_ json: String?, sampleId: String) throws(StoreError) -> [String: Double]? {
+        guard let json, json != "{}" else { return nil }
+        return try decode([String: Double].self, json, table: "scores", id: sampleId)
     }
 }

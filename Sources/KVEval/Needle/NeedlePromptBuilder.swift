@@ -15,20 +15,28 @@ public struct NeedlePrompt: Sendable, Codable, Equatable {
 /// trim the haystack to `length` tokens (decode the first `length` ids), re-encode, subtract the
 /// 200-token buffer, cut the haystack to `length − 200 − |needle|` when needle + haystack exceed
 /// it, insert at `int(len · depth / 100)` walked back to just after a "." token (depth 100
-/// appends), decode, wrap in the completion prompt (no chat template) and tokenize.
+/// appends), decode, and wrap it in the protocol's prompt: the completion template tokenized
+/// with special tokens (`kvcache-factory`), or the filled template as the user message of the
+/// model's chat template (`chat`, tokenized as the template's own specials, no extra BOS).
 public struct NeedlePromptBuilder<T: PromptTokenizer>: Sendable {
     public let tokenizer: T
     public let haystack: NeedleHaystack
     public let needle: String
     public let question: String
     public let buffer: Int
+    public let promptProtocol: NeedleProtocol
+    /// The wrapper with `{context}` and `{question}`.
+    public let template: String
     /// `encode_text_to_tokens('.')` — the driver's generic branch (Llama-3's [13] is the same rule).
     public let periodTokens: Set<Int32>
 
     public init(tokenizer: T, haystack: NeedleHaystack, needle: String = NeedleTexts.needle,
-                question: String = NeedleTexts.retrievalQuestion, buffer: Int = NeedleTexts.buffer) {
+                question: String? = nil, buffer: Int = NeedleTexts.buffer,
+                protocol promptProtocol: NeedleProtocol = .kvcacheFactory, template: String? = nil) {
         self.tokenizer = tokenizer; self.haystack = haystack; self.needle = needle
-        self.question = question; self.buffer = buffer
+        self.question = question ?? promptProtocol.defaultQuestion; self.buffer = buffer
+        self.promptProtocol = promptProtocol
+        self.template = template ?? promptProtocol.defaultTemplate
         self.periodTokens = Set(tokenizer.encodePlain("."))
     }
 
@@ -38,9 +46,31 @@ public struct NeedlePromptBuilder<T: PromptTokenizer>: Sendable {
         return Array(a[..<s])
     }
 
+    /// The prompt text before and after the haystack (question filled in, chat wrapper included).
+    func wrapper() throws(PromptError) -> (head: String, tail: String) {
+        guard let slot = template.range(of: "{context}") else { throw .needleTemplateWithoutContext(template: template) }
+        let fields = ["question": question]
+        var head = try LongBenchPromptBuilder.format(String(template[..<slot.lowerBound]), fields: fields, dataset: "needle")
+        var tail = try LongBenchPromptBuilder.format(String(template[slot.upperBound...]), fields: fields, dataset: "needle")
+        if promptProtocol.usesChatTemplate {
+            // The chat rendering around a marker gives the text before and after the user turn.
+            let marker = "\u{1}needle-context\u{1}"
+            let rendered = tokenizer.chat(user: marker)
+            guard let m = rendered.range(of: marker) else { return (head, tail) }
+            head = String(rendered[..<m.lowerBound]) + head
+            tail += String(rendered[m.upperBound...])
+        }
+        return (head, tail)
+    }
+
+    func encodePrompt(_ text: String) -> [Int32] {
+        promptProtocol.usesChatTemplate ? tokenizer.encodePlain(text) : tokenizer.encodeWithSpecial(text)
+    }
+
     public func build(length: Int, depth: Int) throws(PromptError) -> NeedlePrompt {
         guard length > 0 else { throw .invalidCell(length: length, depth: depth, reason: "length must be positive") }
         guard (0...100).contains(depth) else { throw .invalidCell(length: length, depth: depth, reason: "depth must be 0...100") }
+        let (head, tail) = try wrapper()
         // encode_and_trim
         var context = haystack.text
         if haystack.tokens.count > length {
@@ -68,10 +98,10 @@ public struct NeedlePromptBuilder<T: PromptTokenizer>: Sendable {
             after = Array(contextTokens[insertion...])
         }
         let newContext = tokenizer.decodeSkippingSpecial(before + needleTokens + after)
-        let ids = tokenizer.encodeWithSpecial(NeedleTexts.prompt(context: newContext, question: question))
+        let ids = encodePrompt(head + newContext + tail)
 
-        let headIDs = tokenizer.encodeWithSpecial(NeedleTexts.promptPrefix + tokenizer.decodeSkippingSpecial(before))
-        let tailIDs = tokenizer.encodePlain(tokenizer.decodeSkippingSpecial(after) + NeedleTexts.promptSuffix(question: question))
+        let headIDs = encodePrompt(head + tokenizer.decodeSkippingSpecial(before))
+        let tailIDs = tokenizer.encodePlain(tokenizer.decodeSkippingSpecial(after) + tail)
         var a = 0
         while a < min(headIDs.count, ids.count), headIDs[a] == ids[a] { a += 1 }
         var s = 0

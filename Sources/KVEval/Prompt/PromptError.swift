@@ -9,6 +9,7 @@ public enum PromptError: Error, Equatable, CustomStringConvertible, Sendable {
     case invalidCell(length: Int, depth: Int, reason: String)
     case haystackTooSmall(directory: String, paragraphs: Int, needed: Int)
     case writeFailed(path: String, reason: String)
+    case needleTemplateWithoutContext(template: String)
 
     public var description: String {
         switch self {
@@ -21,6 +22,7 @@ public enum PromptError: Error, Equatable, CustomStringConvertible, Sendable {
         case let .invalidCell(l, d, reason): return "needle cell length \(l) depth \(d): \(reason)"
         case let .haystackTooSmall(dir, n, needed): return "haystack \(dir) yields \(n) paragraphs, the synthetic set needs \(needed)"
         case let .writeFailed(path, reason): return "cannot write \(path): \(reason)"
+        case .needleTemplateWithoutContext(let t): return "needle prompt template has no {context}: \(t.debugDescription)"
         }
     }
 }

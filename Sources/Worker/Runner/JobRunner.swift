@@ -41,10 +41,12 @@ struct JobRunner {
                 let posted = SampleResult(
                     sampleId: stored.id, prediction: result.text, promptTokens: result.promptTokens,
                     generatedTokens: result.tokens.count, prefillSeconds: result.prefillMs / 1000,
-                    decodeSeconds: result.decodeMs / 1000, kvBytes: result.kvBytes, hardware: hardware)
+                    decodeSeconds: result.decodeMs / 1000, kvBytes: result.kvBytes, hardware: hardware,
+                    scores: SampleScorer.scores(prediction: result.text, sample: stored.sample, job: lease.spec))
                 _ = try await client.post(posted, for: lease)
                 done.increment()
-                log("job \(lease.jobId): sample \(done.value)/\(pending.count) (\(result.promptTokens) tokens, \(String(format: "%.1f", (result.prefillMs + result.decodeMs) / 1000)) s)")
+                let primary = posted.scores?.first.map { String(format: ", %@ %.2f", $0.metric, $0.score) } ?? ""
+                log("job \(lease.jobId): sample \(done.value)/\(pending.count) (\(result.promptTokens) tokens, \(String(format: "%.1f", (result.prefillMs + result.decodeMs) / 1000)) s\(primary))")
             }
             _ = try await client.complete(lease)
             return .completed

@@ -78,6 +78,12 @@ final class SamplePrompter {
         }
     }
 
+    static func needleProtocol(_ settings: NeedleSettings) throws -> NeedleProtocol {
+        guard let name = settings.protocolName else { return .kvcacheFactory }
+        guard let p = NeedleProtocol(rawValue: name) else { throw WorkerError.unknownNeedleProtocol(name) }
+        return p
+    }
+
     private func needle(minTokens: Int) throws -> NeedlePromptBuilder<EngineTokenizer> {
         if let b = needleBuilder, b.haystack.tokens.count >= minTokens { return b }
         let settings = spec.needle ?? NeedleSettings()
@@ -89,7 +95,8 @@ final class SamplePrompter {
             haystack = try NeedleHaystack(directory: haystackDirectory, minTokens: max(minTokens, 8000), tokenizer: tokenizer)
         }
         let b = NeedlePromptBuilder(tokenizer: tokenizer, haystack: haystack, needle: settings.needle,
-                                    question: settings.question, buffer: settings.bufferTokens)
+                                    question: settings.question, buffer: settings.bufferTokens,
+                                    protocol: try Self.needleProtocol(settings), template: settings.promptTemplate)
         needleBuilder = b
         return b
     }

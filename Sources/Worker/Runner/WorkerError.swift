@@ -7,6 +7,7 @@ public enum WorkerError: Error, CustomStringConvertible, Sendable {
     case badSample(id: String, reason: String)
     case promptMismatch(dataset: String)
     case badBlob(sha256: String, reason: String)
+    case unknownNeedleProtocol(String)
 
     public var description: String {
         switch self {
@@ -20,6 +21,8 @@ public enum WorkerError: Error, CustomStringConvertible, Sendable {
         case let .promptMismatch(dataset):
             return "job's prompt template for \(dataset) differs from this worker's LongBench config"
         case let .badBlob(sha, reason): return "blob \(sha): \(reason)"
+        case let .unknownNeedleProtocol(p):
+            return "needle protocol \"\(p)\" is unknown to this worker (kvcache-factory, chat)"
         }
     }
 }
