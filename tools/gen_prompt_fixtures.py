@@ -147,6 +147,34 @@ class NeedleDriver:
                 "needle_span": [a, len(ids) - s], "insertion_point": self.last_insertion}
 
 
+CHAT_QUESTION = "What is the best thing to do in San Francisco? Answer in one sentence."
+
+
+def chat_cell(driver, context_length, depth_percent):
+    """The `chat` protocol: the driver's haystack with the needle, then the question, as the
+    user message inside the model's chat template with the generation prompt (as the gkamradt
+    driver, kvpress and LongBench ask a chat model); ids without an added BOS (the template
+    carries its specials)."""
+    enc = driver.enc
+    context = driver.generate_context(context_length, depth_percent)
+    user = f"{context}\n{CHAT_QUESTION}"
+    prompt = enc.chat(user)
+    ids = enc.encode(prompt, add_special_tokens=False)
+    at = prompt.index(user)
+    chat_head, chat_tail = prompt[:at], prompt[at + len(user):]
+    before, after = driver.last_parts
+    head = enc.encode(chat_head + driver.decode_tokens(before), add_special_tokens=False)
+    tail = enc.encode(driver.decode_tokens(after) + "\n" + CHAT_QUESTION + chat_tail, add_special_tokens=False)
+    a = 0
+    while a < min(len(head), len(ids)) and head[a] == ids[a]:
+        a += 1
+    s = 0
+    while s < min(len(tail), len(ids) - a) and tail[len(tail) - 1 - s] == ids[len(ids) - 1 - s]:
+        s += 1
+    return {"length": int(context_length), "depth": int(depth_percent), "ids": ids,
+            "needle_span": [a, len(ids) - s], "insertion_point": driver.last_insertion}
+
+
 WORDS = ["colour", "weight", "price", "origin", "owner", "status", "length", "age"]
 
 
@@ -208,6 +236,13 @@ if __name__ == "__main__":
             # Essay-derived ids are not committed: count, FNV-1a hash and the prompt's own head/tail only.
             c.update(n_ids=len(ids), ids_fnv1a64=digest(ids), head_ids=ids[:8], tail_ids=ids[-20:])
             needle.append(c)
+    needle_chat = []
+    for L in driver.context_lengths:
+        for D in driver.document_depth_percents:
+            c = chat_cell(driver, L, D)
+            ids = c.pop("ids")
+            c.update(n_ids=len(ids), ids_fnv1a64=digest(ids), head_ids=ids[:8], tail_ids=ids[-20:])
+            needle_chat.append(c)
     # Default grid depths as the driver computes them.
     linspace10 = np.round(np.linspace(0, 100, num=10, endpoint=True)).astype(int).tolist()
 
@@ -215,10 +250,10 @@ if __name__ == "__main__":
             "haystack": os.path.basename(args.haystack.rstrip("/")),
             "haystack_files": sorted(os.path.basename(f) for f in glob.glob(f"{args.haystack}/*.txt")),
             "tokenizer": {"add_bos": tok.add_bos, "bos": tok.bos_id, "eos": tok.eos_id},
-            "linspace10": linspace10, "longbench": lb, "needle": needle}
+            "linspace10": linspace10, "longbench": lb, "needle": needle, "needle_chat": needle_chat}
     path = os.path.join(ROOT, "Tests", "KVEvalTests", "Fixtures", "prompt_fixtures.json")
     with open(path, "w", encoding="utf-8") as f:
         json.dump(data, f, ensure_ascii=False, separators=(",", ":"))
         f.write("\n")
-    print("%d LongBench prompts (%d truncated), %d needle cells -> %s"
-          % (len(lb), sum(x["truncated"] for x in lb), len(needle), path), file=sys.stderr)
+    print("%d LongBench prompts (%d truncated), %d needle cells, %d chat needle cells -> %s"
+          % (len(lb), sum(x["truncated"] for x in lb), len(needle), len(needle_chat), path), file=sys.stderr)

@@ -32,6 +32,7 @@ struct PromptFixtureTests {
         let linspace10: [Int]
         let longbench: [LB]
         let needle: [Needle]
+        let needle_chat: [Needle]
     }
 
     static let modelPath = DefaultAssets.modelPath
@@ -79,15 +80,27 @@ struct PromptFixtureTests {
     @Test(.enabled(if: hasModel && hasHaystack, "needs the default model and haystack (scripts/fetch-assets)"))
     func needlePromptIDsMatch() throws {
         let fx = try load()
+        try checkNeedleCells(fx.needle, protocol: .kvcacheFactory, haystackFiles: fx.haystack_files)
+    }
+
+    /// The `chat` protocol against tools/gen_prompt_fixtures.py's chat_cell (HF chat template via jinja2).
+    @Test(.enabled(if: hasModel && hasHaystack, "needs the default model and haystack (scripts/fetch-assets)"))
+    func chatNeedlePromptIDsMatch() throws {
+        let fx = try load()
+        try checkNeedleCells(fx.needle_chat, protocol: .chat, haystackFiles: fx.haystack_files)
+    }
+
+    func checkNeedleCells(_ cells: [Fixtures.Needle], protocol promptProtocol: NeedleProtocol,
+                          haystackFiles: [String]) throws {
         let tok = try EngineTokenizer(modelPath: Self.modelPath)
-        let maxLength = fx.needle.map(\.length).max()!
+        let maxLength = cells.map(\.length).max()!
         let hay = try NeedleHaystack(directory: DefaultAssets.haystackDirectory, minTokens: maxLength, tokenizer: tok)
-        #expect(hay.files == fx.haystack_files)
-        let builder = NeedlePromptBuilder(tokenizer: tok, haystack: hay)
-        #expect(fx.needle.count == 16)
-        for cell in fx.needle {
+        #expect(hay.files == haystackFiles)
+        let builder = NeedlePromptBuilder(tokenizer: tok, haystack: hay, protocol: promptProtocol)
+        #expect(cells.count == 16)
+        for cell in cells {
             let p = try builder.build(length: cell.length, depth: cell.depth)
-            let label = "length \(cell.length) depth \(cell.depth)"
+            let label = "\(promptProtocol.rawValue) length \(cell.length) depth \(cell.depth)"
             #expect(p.ids.count == cell.n_ids, "\(label)")
             #expect(Array(p.ids.prefix(8)) == cell.head_ids && Array(p.ids.suffix(20)) == cell.tail_ids, "\(label)")
             #expect(Self.fnv1a64(p.ids) == cell.ids_fnv1a64, "\(label)")
