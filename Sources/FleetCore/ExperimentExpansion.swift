@@ -100,7 +100,7 @@ public enum ExperimentExpansion {
             let shards = ShardPlanner.shards(group.samples, targetTokens: spec.shardTokens) {
                 $0.sample.estimatedPromptTokens(maxLength: group.settings.maxLength)
             }
-            for policy in spec.policies {
+            for policy in spec.policies.map(\.normalized) {
                 // FullKV runs once, not once per budget: its outputs do not depend on it.
                 for budget in policy.keepsWholeCache ? [JobSpec.wholeCache] : spec.budgets {
                     for shard in shards {
@@ -174,10 +174,15 @@ public enum ExperimentExpansion {
             throw ExperimentSpecError(field: "spec.policies", reason: "at least one policy is required")
         }
         for (index, policy) in spec.policies.enumerated() {
-            guard !policy.name.isEmpty else {
-                throw ExperimentSpecError(field: "spec.policies[\(index)].name", reason: "must not be empty")
+            guard PolicyConfig.names.contains(policy.name) else {
+                throw ExperimentSpecError(field: "spec.policies[\(index)].name",
+                                          reason: "unknown policy '\(policy.name)'; known: \(PolicyConfig.names.joined(separator: ", "))")
             }
-            guard policy.window >= 0 else {
+            if let preset = policy.preset, !PolicyConfig.presets.contains(preset) {
+                throw ExperimentSpecError(field: "spec.policies[\(index)].preset",
+                                          reason: "unknown preset '\(preset)'; known: \(PolicyConfig.presets.joined(separator: ", "))")
+            }
+            if let window = policy.window, window < 0 {
                 throw ExperimentSpecError(field: "spec.policies[\(index)].window", reason: "must be ≥ 0")
             }
             guard policy.kernel >= 1 else {

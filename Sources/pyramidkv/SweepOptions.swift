@@ -1,6 +1,7 @@
 import ArgumentParser
 import FleetCore
 import enum KVEngine.DefaultAssets
+import struct KVEngine.PolicyConfig
 import class Worker.ModelStore
 
 /// The sweep axes and policy parameters shared by `submit needle` and `submit longbench`.
@@ -17,7 +18,8 @@ struct SweepOptions: ParsableArguments {
     @Option(help: "Comma list or a:b:step of KV budgets (tokens per layer, window included).")
     var budgets: String
 
-    @Option(help: "Observation window.") var window = 8
+    @Option(help: "Observation window (default: the preset's: 8, or 32 for SnapKV/H2O under paper2024; StreamingLLM: 4 sinks + B − 4 recent).")
+    var window: Int?
     @Option(help: "Pooling kernel size.") var kernel = 7
     @Option(help: "Pooling: max or avg.") var pooling = "max"
     @Option(help: "PyramidKV beta.") var beta = 20
@@ -28,15 +30,24 @@ struct SweepOptions: ParsableArguments {
     @Option(help: "Tries per job before it is dead.") var maxAttempts = 3
     @Option(help: "Target prompt tokens per job.") var shardTokens = 65_536
 
-    func policyConfigs() throws(CLIError) -> [PolicyConfig] {
+    func policyConfigs() throws(CLIError) -> [WirePolicyConfig] {
         guard let pooling = Pooling(rawValue: pooling) else { throw CLIError("--pooling must be max or avg") }
         guard let layout = CacheLayout(rawValue: layout) else {
             throw CLIError("--layout must be query_head or kv_head")
         }
         let names = policies.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
         guard !names.isEmpty, names.allSatisfy({ !$0.isEmpty }) else { throw CLIError("--policies is empty") }
-        return names.map { PolicyConfig(name: $0, window: window, kernel: kernel, pooling: pooling, beta: beta,
-                                        layout: layout, preset: preset) }
+        // Names and presets are checked here for a quick message; the coordinator checks them too.
+        if let preset, KVEngine.PolicyConfig.Preset(rawValue: preset) == nil {
+            throw CLIError("--preset '\(preset)' is unknown; known: \(KVEngine.PolicyConfig.Preset.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if let unknown = names.first(where: { KVEngine.PolicyConfig.Name(rawValue: $0) == nil }) {
+            throw CLIError("--policies: unknown policy '\(unknown)'; known: \(KVEngine.PolicyConfig.Name.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        // No --window: the job says "the preset's window" and the engine resolves it, as
+        // `pyramidkv generate` does.
+        return names.map { WirePolicyConfig(name: $0, window: window, kernel: kernel, pooling: pooling, beta: beta,
+                                            layout: layout, preset: preset) }
     }
 
     func budgetList() throws(CLIError) -> [Int] {

@@ -10,14 +10,14 @@ import Testing
     static let hardware = HardwareClass(cpu: "AMD EPYC", gpu: nil, threads: 2, dtype: "q4_1", engineVersion: "e1")
     static let needleSpec = ExperimentSpec(
         benchmark: .needle, modelSha256: String(repeating: "a", count: 64),
-        policies: [PolicyConfig(name: "snapkv"), PolicyConfig(name: "pyramidkv", window: 16, kernel: 5, pooling: .avg,
-                                                            beta: 10, layout: .kvHead, preset: "paper")],
+        policies: [PolicyConfig(name: "snapkv", window: 8), PolicyConfig(name: "pyramidkv", window: 16, kernel: 5, pooling: .avg,
+                                                                       beta: 10, layout: .kvHead, preset: "paper2024")],
         budgets: [64, 128],
         needle: NeedleSweep(lengths: [1000, 2000], depths: [0, 50],
                             settings: NeedleSettings(haystackSha256: String(repeating: "b", count: 64))),
         priority: 2, maxAttempts: 4, shardTokens: 3000)
     static let longBenchSpec = ExperimentSpec(
-        benchmark: .longbench, modelSha256: String(repeating: "c", count: 64), policies: [PolicyConfig(name: "h2o")],
+        benchmark: .longbench, modelSha256: String(repeating: "c", count: 64), policies: [PolicyConfig(name: "h2o", window: 8)],
         budgets: [256],
         longbench: LongBenchSweep(datasets: [LongBenchDatasetProtocol(
             dataset: "multifieldqa_en", promptTemplate: "Read {context} Q: {input}", maxNewTokens: 64,
@@ -26,7 +26,7 @@ import Testing
                                    context: "Ctx", answers: ["Ann"], allClasses: ["a", "b"], recordLength: 120)
     static let jobSpec = JobSpec(
         benchmark: .longbench, modelSha256: String(repeating: "c", count: 64), engineVersion: "e1",
-        policy: PolicyConfig(name: "h2o"), budget: 256, dataset: "multifieldqa_en", datasetVersion: "v1",
+        policy: PolicyConfig(name: "h2o", window: 8), budget: 256, dataset: "multifieldqa_en", datasetVersion: "v1",
         promptTemplate: "Read {context} Q: {input}", applyChatTemplate: true, maxLength: 3500, maxNewTokens: 64,
         stop: ["\n"], needle: NeedleSettings(), sampleIds: ["s1", "s2"])
     static let result = SampleResult(sampleId: "s1", prediction: "Ann", promptTokens: 100, generatedTokens: 3,
@@ -87,13 +87,14 @@ import Testing
 
 /// Captured from the encoder before wire types moved from key strategies to explicit coding keys.
 private enum Golden {
-    static let needleSpec = #"{"benchmark":"needle","budgets":[64,128],"max_attempts":4,"model_sha256":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","needle":{"depths":[0,50],"lengths":[1000,2000],"settings":{"buffer_tokens":200,"haystack_sha256":"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb","max_new_tokens":30,"needle":"\nThe best thing to do in San Francisco is eat a sandwich and sit in Dolores Park on a sunny day.\n","prompt_template":"<|im_start|> This is a very long story book: <book> {context} </book>.\n Based on the content of the book, Question: {question}\nAnswer:","question":"The best thing to do in San Francisco is: ","stop":["\n"]}},"policies":[{"beta":20,"kernel":7,"layout":"query_head","name":"snapkv","pooling":"max","window":8},{"beta":10,"kernel":5,"layout":"kv_head","name":"pyramidkv","pooling":"avg","preset":"paper","window":16}],"priority":2,"shard_tokens":3000}"#
+    static let needleSpec = #"{"benchmark":"needle","budgets":[64,128],"max_attempts":4,"model_sha256":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","needle":{"depths":[0,50],"lengths":[1000,2000],"settings":{"buffer_tokens":200,"haystack_sha256":"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb","max_new_tokens":30,"needle":"\nThe best thing to do in San Francisco is eat a sandwich and sit in Dolores Park on a sunny day.\n","prompt_template":"<|im_start|> This is a very long story book: <book> {context} </book>.\n Based on the content of the book, Question: {question}\nAnswer:","question":"The best thing to do in San Francisco is: ","stop":["\n"]}},"policies":[{"beta":20,"kernel":7,"layout":"query_head","name":"snapkv","pooling":"max","window":8},{"beta":10,"kernel":5,"layout":"kv_head","name":"pyramidkv","pooling":"avg","preset":"paper2024","window":16}],"priority":2,"shard_tokens":3000}"#
     static let longBenchSpec = #"{"benchmark":"longbench","budgets":[256],"longbench":{"dataset_version":"v1","datasets":[{"apply_chat_template":true,"dataset":"multifieldqa_en","max_new_tokens":64,"prompt_template":"Read {context} Q: {input}","stop":["\n"]}],"limit":5,"max_length":3500},"max_attempts":3,"model_sha256":"cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc","policies":[{"beta":20,"kernel":7,"layout":"query_head","name":"h2o","pooling":"max","window":8}],"priority":0,"shard_tokens":65536}"#
     static let sample = #"{"all_classes":["a","b"],"answers":["Ann"],"benchmark":"longbench","context":"Ctx","dataset":"multifieldqa_en","input":"Who?","record_id":"r1","record_length":120}"#
     static let jobSpec = #"{"apply_chat_template":true,"benchmark":"longbench","budget":256,"dataset":"multifieldqa_en","dataset_version":"v1","engine_version":"e1","max_length":3500,"max_new_tokens":64,"model_sha256":"cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc","needle":{"buffer_tokens":200,"max_new_tokens":30,"needle":"\nThe best thing to do in San Francisco is eat a sandwich and sit in Dolores Park on a sunny day.\n","prompt_template":"<|im_start|> This is a very long story book: <book> {context} </book>.\n Based on the content of the book, Question: {question}\nAnswer:","question":"The best thing to do in San Francisco is: ","stop":["\n"]},"policy":{"beta":20,"kernel":7,"layout":"query_head","name":"h2o","pooling":"max","window":8},"prompt_template":"Read {context} Q: {input}","sample_ids":["s1","s2"],"stop":["\n"]}"#
     static let jobKey = #"39dc6298f05967a78e1cd2f913292aa58ed1e41354c0b7514991a3263c800f36"#
     static let sampleId = #"ab1f37d66977b536622bedcc7f21ad0db9cfd27ed93118005cb783d0cf0f276f"#
-    static let experimentId = #"exp-66845d1ba4862b37"#
+    // Changed on purpose (issue 12): the fixture's preset "paper" is refused now, so it names paper2024.
+    static let experimentId = #"exp-9e40144691e0c9a0"#
     static let firstNeedleJobKey = #"075b064a2c0b3503d1ba0a85781801955ab80f3e8e9de77d7865fc976c1702ff"#
     static let leaseRequest = #"{"hardware":{"cpu":"AMD EPYC","dtype":"q4_1","engine_version":"e1","threads":2},"models":["m"],"worker_id":"w1"}"#
     static let leaseResponse = #"{"lease":{"attempt":2,"expires_at":1700000000.5,"job_id":7,"job_key":"k","lease_seconds":60,"pending_sample_ids":["s1"],"spec":{"apply_chat_template":true,"benchmark":"longbench","budget":256,"dataset":"multifieldqa_en","dataset_version":"v1","engine_version":"e1","max_length":3500,"max_new_tokens":64,"model_sha256":"cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc","needle":{"buffer_tokens":200,"max_new_tokens":30,"needle":"\nThe best thing to do in San Francisco is eat a sandwich and sit in Dolores Park on a sunny day.\n","prompt_template":"<|im_start|> This is a very long story book: <book> {context} </book>.\n Based on the content of the book, Question: {question}\nAnswer:","question":"The best thing to do in San Francisco is: ","stop":["\n"]},"policy":{"beta":20,"kernel":7,"layout":"query_head","name":"h2o","pooling":"max","window":8},"prompt_template":"Read {context} Q: {input}","sample_ids":["s1","s2"],"stop":["\n"]},"token":"t"}}"#

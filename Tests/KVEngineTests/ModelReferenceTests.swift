@@ -92,4 +92,17 @@ struct ModelReferenceTests {
         #expect(r2.stopReason == "eos" && r2.tokens.last == 2)
         #expect(!r2.text.contains("<|im_end|>"))
     }
+
+    /// Issue 12 §7: the limit is 4 × the trained context, and the message says so.
+    @Test("a prompt past 4 × the context is refused with the limit named")
+    func promptTooLong() throws {
+        let model = try TestModel.get()
+        let context = model.config.contextLength
+        let ids = [Int32](repeating: 1, count: 4 * context)
+        #expect(throws: EngineError.promptTooLong(tokens: 4 * context + 1, limit: 4 * context, contextLength: context)) {
+            try Generator(model: model).generate(GenerationRequest(promptIDs: ids, maxNewTokens: 1))
+        }
+        let message = EngineError.promptTooLong(tokens: 4 * context + 1, limit: 4 * context, contextLength: context).description
+        #expect(message.contains("limit of \(4 * context) (4 × the model's trained context length \(context))"))
+    }
 }

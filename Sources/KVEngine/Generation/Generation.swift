@@ -70,8 +70,9 @@ public struct Generator {
             throw EngineError.invalidArgument(name: "max_new_tokens", value: "\(request.maxNewTokens)", reason: "must be ≥ 0")
         }
         let total = request.promptIDs.count + request.maxNewTokens
-        guard total <= max(model.config.contextLength, 1) * 4 else {
-            throw EngineError.promptTooLong(tokens: total, contextLength: model.config.contextLength)
+        let limit = max(model.config.contextLength, 1) * 4
+        guard total <= limit else {
+            throw EngineError.promptTooLong(tokens: total, limit: limit, contextLength: model.config.contextLength)
         }
         let stopIDs = request.stopIDs ?? model.tokenizer.eosIDs
         let kvPolicy = try request.policy.flatMap(KVPolicies.make)

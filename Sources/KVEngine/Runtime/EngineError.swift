@@ -2,14 +2,17 @@
 public enum EngineError: Error, CustomStringConvertible, Equatable {
     case emptyPrompt
     case tokenOutOfRange(id: Int32, vocabSize: Int)
-    case promptTooLong(tokens: Int, contextLength: Int)
+    /// Prompt + new tokens beyond the engine's limit: 4 × the trained context (RoPE positions past
+    /// the trained context are extrapolated; beyond 4× results mean nothing).
+    case promptTooLong(tokens: Int, limit: Int, contextLength: Int)
     case invalidArgument(name: String, value: String, reason: String)
 
     public var description: String {
         switch self {
         case .emptyPrompt: return "the prompt has no tokens"
         case let .tokenOutOfRange(id, v): return "token id \(id) is outside the vocabulary (0..<\(v))"
-        case let .promptTooLong(n, ctx): return "prompt of \(n) tokens exceeds the model's context length \(ctx)"
+        case let .promptTooLong(n, limit, ctx):
+            return "prompt + max_new_tokens = \(n) tokens exceeds the engine's limit of \(limit) (4 × the model's trained context length \(ctx))"
         case let .invalidArgument(name, value, reason): return "\(name) = \(value): \(reason)"
         }
     }

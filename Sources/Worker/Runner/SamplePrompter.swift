@@ -28,8 +28,8 @@ final class SamplePrompter {
         policy = try Self.enginePolicy(spec.policy, budget: spec.budget)
     }
 
-    /// FleetCore's wire policy → the engine's. StreamingLLM's recent window comes from its
-    /// preset (4 sinks + B − 4 by default), not from the sweep-wide window.
+    /// FleetCore's wire policy → the engine's. The job's window is the one that runs, for every
+    /// policy (the CLI writes the preset's window into the job when `--window` is not given).
     static func enginePolicy(_ p: WirePolicyConfig, budget: Int) throws -> KVEngine.PolicyConfig? {
         guard let name = KVEngine.PolicyConfig.Name(rawValue: p.name) else { throw WorkerError.unsupportedPolicy(name: p.name) }
         if name == .fullkv { return nil }
@@ -41,7 +41,7 @@ final class SamplePrompter {
             preset = .default
         }
         let config = KVEngine.PolicyConfig(
-            policy: name, budget: budget, window: name == .streamingllm ? nil : p.window, kernel: p.kernel,
+            policy: name, budget: budget, window: p.window, kernel: p.kernel,
             pool: p.pooling.rawValue == "avg" ? .avg : .max, beta: p.beta,
             layout: p.layout.rawValue == "kv_head" ? .kvHead : .queryHead, preset: preset)
         try config.validate()
