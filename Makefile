@@ -15,7 +15,11 @@ build: setup
 
 # Suites run one at a time: the model tests keep both cores (and Swift's cooperative threads)
 # busy for minutes, which would starve the timing-sensitive coordinator tests.
+# In-process engine tests get the fast OpenBLAS kernel the CLI re-execs for (scripts/blas-coretype).
 test: assets
+	@core="$${OPENBLAS_CORETYPE:-$$(bash scripts/blas-coretype)}"; \
+	if [ -n "$$core" ]; then export OPENBLAS_CORETYPE="$$core"; fi; \
+	echo "$(SWIFT) test --no-parallel (OPENBLAS_CORETYPE=$${core:-auto})"; \
 	$(SWIFT) test --no-parallel
 
 demo: assets build

@@ -90,6 +90,22 @@ struct PromptFixtureTests {
         try checkNeedleCells(fx.needle_chat, protocol: .chat, haystackFiles: fx.haystack_files)
     }
 
+    /// Issue 12 §5: the template in the job key is the one used (and a template without
+    /// {context} is refused, naming it).
+    @Test(.enabled(if: hasModel && hasHaystack, "needs the default model and haystack (scripts/fetch-assets)"))
+    func customNeedleTemplateIsUsed() throws {
+        let tok = try EngineTokenizer(modelPath: Self.modelPath)
+        let hay = try NeedleHaystack(directory: DefaultAssets.haystackDirectory, minTokens: 1000, tokenizer: tok)
+        let custom = NeedlePromptBuilder(tokenizer: tok, haystack: hay, question: "Where?",
+                                         template: "STORY START {context} STORY END. Q: {question}")
+        let text = tok.decodeSkippingSpecial(try custom.build(length: 1000, depth: 50).ids)
+        #expect(text.hasPrefix("STORY START ") && text.hasSuffix(" STORY END. Q: Where?"))
+        let broken = NeedlePromptBuilder(tokenizer: tok, haystack: hay, template: "no slot {question}")
+        #expect(throws: PromptError.needleTemplateWithoutContext(template: "no slot {question}")) {
+            try broken.build(length: 1000, depth: 50)
+        }
+    }
+
     func checkNeedleCells(_ cells: [Fixtures.Needle], protocol promptProtocol: NeedleProtocol,
                           haystackFiles: [String]) throws {
         let tok = try EngineTokenizer(modelPath: Self.modelPath)

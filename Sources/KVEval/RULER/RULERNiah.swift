@@ -1,0 +1,184 @@
+/// RULER's needle-in-a-haystack generator (scripts/data/synthetic/niah.py), in RULER's exact
+/// call order on the seeded global `random` (one `PythonRandom` for the whole run,
+/// `random.Random(seed)` fresh for each needle shuffle). numpy is seeded too but niah never draws
+/// from it. The `noise` and `needle` haystacks are exact; the `essay` haystack follows RULER's
+/// procedure on substituted text and sentence splitting (see `RULEREssayHaystack`).
+struct RULERNiah {
+    enum Haystack: Sendable { case noise, needle, essay(RULEREssayHaystack) }
+    enum NeedleType: String, Sendable { case numbers, words, uuids }
+
+    struct Config: Sendable {
+        var haystack: Haystack
+        var typeK: NeedleType
+        var typeV: NeedleType
+        var numK = 1, numV = 1, numQ = 1
+    }
+
+    let task: String
+    let config: Config
+    let seed: Int
+    let maxSeqLength: Int
+    let words: RULERKeyWords
+    let counter: RULERTokenCounter
+    var rng: PythonRandom
+
+    init(task: String, config: Config, seed: Int, maxSeqLength: Int, words: RULERKeyWords, counter: RULERTokenCounter) {
+        var c = config
+        c.numK = max(c.numK, c.numQ)  // args.num_needle_k = max(num_needle_k, num_needle_q)
+        self.task = task; self.config = c; self.seed = seed; self.maxSeqLength = maxSeqLength
+        self.words = words; self.counter = counter
+        rng = PythonRandom(seed: seed)
+    }
+
+    mutating func random(_ t: NeedleType) -> String {
+        switch t {
+        case .numbers: return String(rng.randint(1_000_000, 9_999_999))
+        case .words: return words[rng.choiceIndex(count: words.count)]
+        case .uuids: return Self.uuid4(rng.getrandbitsWords(128))
+        }
+    }
+
+    /// `str(uuid.UUID(int=getrandbits(128), version=4))`.
+    static func uuid4(_ words: [UInt32]) -> String {
+        var hi = UInt64(words[3]) << 32 | UInt64(words[2])
+        var lo = UInt64(words[1]) << 32 | UInt64(words[0])
+        // variant: clear bits 62-63 of lo, set bit 63; version: bits 76-79 = 4
+        lo &= ~(UInt64(0xc000) << 48); lo |= UInt64(0x8000) << 48
+        hi &= ~(UInt64(0xf000) << 0); hi |= UInt64(4) << 12
+        func hex(_ v: UInt64, _ digits: Int) -> String {
+            let s = String(v, radix: 16)
+            return String(repeating: "0", count: digits - s.count) + s
+        }
+        let h = hex(hi, 16), l = hex(lo, 16)
+        let all = Array(h + l)
+        return String(all[0..<8]) + "-" + String(all[8..<12]) + "-" + String(all[12..<16]) + "-"
+            + String(all[16..<20]) + "-" + String(all[20..<32])
+    }
+
+    /// `generate_input_output(num_haystack)`.
+    mutating func generateInputOutput(_ numHaystack: Int) -> (String, [String]) {
+        var keys: [String] = [], values: [[String]] = [], needles: [String] = []
+        for _ in 0..<config.numK {
+            keys.append(random(config.typeK))
+            var value: [String] = []
+            for _ in 0..<config.numV {
+                value.append(random(config.typeV))
+                needles.append(RULERText.format(RULERTemplates.needle, [
+                    "type_needle_v": config.typeV.rawValue, "key": keys[keys.count - 1], "value": value[value.count - 1]]))
+            }
+            values.append(value)
+        }
+        var fresh = PythonRandom(seed: seed)
+        fresh.shuffle(&needles)
+
+        if case .essay(let essay) = config.haystack {
+            return finish(context: essayContext(essay.words, numHaystack, needles), keys: keys, values: values)
+        }
+        var sentences: [String]
+        switch config.haystack {
+        case .essay: preconditionFailure("handled above")
+        case .noise:
+            sentences = Array(repeating: RULERTemplates.noise, count: numHaystack)
+        case .needle:
+            sentences = []
+            sentences.reserveCapacity(numHaystack + needles.count)
+            for _ in 0..<numHaystack {
+                let key = random(config.typeK)
+                let value = random(config.typeV)
+                sentences.append(RULERText.format(RULERTemplates.needle, [
+                    "type_needle_v": config.typeV.rawValue, "key": key, "value": value]))
+            }
+        }
+        let indexes = rng.sampleIndices(n: numHaystack, k: needles.count).sorted(by: >)
+        for (index, element) in zip(indexes, needles) { sentences.insert(element, at: index) }
+        return finish(context: sentences.joined(separator: "\n"), keys: keys, values: values)
+    }
+
+    /// The essay branch: the first `numHaystack` words (the word list repeated when too short),
+    /// split into sentences, needles inserted at `int(len(sentences) * depth / 100)` for depths
+    /// sampled from the 40 rounded linspace depths.
+    mutating func essayContext(_ haystack: [String], _ numHaystack: Int, _ needles: [String]) -> String {
+        var words: [String]
+        if numHaystack <= haystack.count {
+            words = Array(haystack[..<numHaystack])
+        } else {
+            let repeats = (numHaystack + haystack.count - 1) / haystack.count
+            words = Array(Array(repeating: haystack, count: repeats).joined().prefix(numHaystack))
+        }
+        let sents = RULEREssayHaystack.sentences(RULERText.strip(words.joined(separator: " ")))
+        let depths = rng.sample(RULEREssayHaystack.depths, k: needles.count)
+        let positions = [0] + depths.map { Int(Double(sents.count) * (Double($0) / 100)) }.sorted() + [sents.count]
+        var parts: [String] = []
+        for i in 1..<positions.count {
+            parts.append(sents[positions[i - 1]..<positions[i]].joined(separator: " "))
+            if i - 1 < needles.count { parts.append(needles[i - 1]) }
+        }
+        return parts.joined(separator: " ")
+    }
+
+    /// Query, answers and the template (shared by every haystack).
+    mutating func finish(context: String, keys: [String], values: [[String]]) -> (String, [String]) {
+        let indices = rng.sampleIndices(n: config.numK, k: config.numQ)
+        let queries = indices.map { keys[$0] }
+        let answers = indices.flatMap { values[$0] }
+        let query = queries.count > 1
+            ? queries.dropLast().joined(separator: ", ") + ", and " + queries[queries.count - 1]
+            : queries[0]
+
+        var template = RULERTemplates.niah.prompt
+        var typeV = config.typeV.rawValue
+        if config.numQ * config.numV == 1 {
+            template = RULERText.replace(template, "Some", "A")
+            template = RULERText.replace(template, "are all", "is")
+            template = RULERText.replace(template, "are", "is")
+            template = RULERText.replace(template, "answers", "answer")
+            typeV = String(typeV.dropLast())
+        }
+        let input = RULERText.format(template, ["type_needle_v": typeV, "context": context, "query": query])
+        return (input, answers)
+    }
+
+    /// `generate_samples`: the haystack-size estimate and binary search (each probe draws a full
+    /// sample from the shared generator), then each sample, shrinking on overflow.
+    mutating func generateSamples(numSamples: Int) throws(RULERError) -> [RULERSample] {
+        let tokensToGenerate = RULERTemplates.niah.tokensToGenerate
+        var incremental = 25  // noise and needle
+        if case .essay = config.haystack { incremental = 500 } else if maxSeqLength < 4096 { incremental = 5 }
+
+        let (sampleText, _) = generateInputOutput(incremental)
+        let tokensPerHaystack = Double(counter.count(sampleText)) / Double(incremental)
+        let estimated = Int((Double(maxSeqLength) / tokensPerHaystack) * 3)
+        var lower = incremental
+        var upper = max(estimated, incremental * 2)
+        var optimal: Int?
+        while lower <= upper {
+            let mid = (lower + upper) / 2
+            let (text, _) = generateInputOutput(mid)
+            let total = counter.count(text) + tokensToGenerate
+            if total <= maxSeqLength { optimal = mid; lower = mid + 1 } else { upper = mid - 1 }
+        }
+        let numHaystack = optimal ?? incremental
+
+        var out: [RULERSample] = []
+        for _ in 0..<numSamples {
+            var used = numHaystack
+            var text: String, answer: [String], length: Int
+            var triesAtFloor = 0
+            while true {
+                (text, answer) = generateInputOutput(used)
+                length = counter.count(text) + tokensToGenerate
+                if length <= maxSeqLength { break }
+                // RULER retries forever at the smallest size (new draws each time); we give up.
+                if used > incremental { used -= incremental } else {
+                    triesAtFloor += 1
+                    if triesAtFloor > 100 {
+                        throw .cannotFit(task: task, maxSeqLength: maxSeqLength, haystack: used, length: length)
+                    }
+                }
+            }
+            let (input, prefix) = RULERText.splitAtLast(text, RULERTemplates.niah.answerPrefixMarker)
+            out.append(RULERSample(input: input, answerPrefix: prefix, outputs: answer, length: length))
+        }
+        return out
+    }
+}
