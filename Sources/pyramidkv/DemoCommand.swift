@@ -20,7 +20,11 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Needle prompt protocol (chat or kvcache-factory).") var needleProtocol = "chat"
     @Option(help: "Policies.") var policies = "fullkv,streamingllm,h2o,snapkv,pyramidkv"
     @Option(help: "Budgets (tokens per layer).") var budgets = "64,128"
-    @Option(help: "Synthetic LongBench records per task (0 skips LongBench).") var longbenchSamples = 0
+    @Option(help: "RULER tasks (empty skips RULER).") var rulerTasks = "niah_single_1,vt"
+    @Option(help: "RULER max_seq_length.") var rulerLength = 1024
+    @Option(help: "RULER samples per task.") var rulerSamples = 3
+    @Option(help: "Synthetic LongBench records per task (0 skips them; the default model scores 0 on them).")
+    var longbenchSamples = 0
     @Option(help: "BLAS threads (default: all cores).") var threads: Int?
 
     func run() async throws {
@@ -60,10 +64,18 @@ struct DemoCommand: AsyncParsableCommand {
             benchmark: .needle, modelSha256: sha, policies: policyList, budgets: budgetList, needle: grid)))
         say("needle experiment \(needle.experiment): \(needle.jobsCreated) jobs (\(needle.jobsExisting) already there)")
         var experiments = [needle.experiment]
+        var titles = [needle.experiment: "Needle in a haystack, \(needleProtocol) protocol"]
+        if !rulerTasks.isEmpty {
+            let ruler = try await submitRuler(admin: admin, sha: sha, modelPath: modelPath, policies: policyList, budgets: budgetList)
+            say("RULER experiment \(ruler.experiment): \(ruler.jobsCreated) jobs")
+            experiments.append(ruler.experiment)
+            titles[ruler.experiment] = "RULER (\(rulerTasks), max_seq_length \(rulerLength), \(rulerSamples) samples each)"
+        }
         if longbenchSamples > 0 {
             let lb = try await submitSynthetic(admin: admin, sha: sha, policies: policyList, budgets: budgetList)
             say("synthetic LongBench experiment \(lb.experiment): \(lb.jobsCreated) jobs")
             experiments.append(lb.experiment)
+            titles[lb.experiment] = "Synthetic LongBench-format tasks"
         }
 
         // Worker: the same loop `pyramidkv worker` runs, until the queue is empty.
@@ -82,7 +94,7 @@ struct DemoCommand: AsyncParsableCommand {
         for id in experiments {
             let results = try await admin.results(id)
             let table = try ResultsTable.build(from: results)
-            print("\n## \(id == needle.experiment ? "Needle in a haystack" : "Synthetic LongBench-format tasks") (\(id))\n")
+            print("\n## \(titles[id] ?? id) (\(id))\n")
             print(ResultsTableFormat.md.render(table))
             print(Self.keptShare(table))
             if id == needle.experiment {
@@ -115,6 +127,22 @@ struct DemoCommand: AsyncParsableCommand {
             return String(format: "%@ @ %d kept %.0f%% of FullKV's score (%.2f ± %.2f vs %.2f)", row.policy, row.budget,
                           100 * average.score / full.score, average.score, average.plusMinus, full.score)
         }.joined(separator: "\n")
+    }
+
+    func submitRuler(admin: AdminClient, sha: String, modelPath: String, policies: [WirePolicyConfig],
+                     budgets: [Int]) async throws -> SubmitResponse {
+        let sets = try RulerRecords.generate(tasks: rulerTasks, maxSeqLength: rulerLength, samples: rulerSamples, seed: 42,
+                                             modelPath: modelPath)
+        let datasets = sets.map { RULERPrompt.datasetPrefix + $0.task }
+        let protocols = try LongBenchFiles.protocols(configPath: nil, datasets: datasets)
+        let samples = sets.flatMap(\.records).map {
+            SampleSpec(benchmark: .longbench, dataset: $0.dataset, recordId: $0.id, input: $0.input, context: $0.context,
+                       answers: $0.answers, allClasses: $0.allClasses, recordLength: $0.length)
+        }
+        let sweep = LongBenchSweep(datasets: protocols, maxLength: rulerLength,
+                                   datasetVersion: "ruler-seed42-\(rulerLength)-\(rulerSamples)")
+        return try await admin.submit(SubmitRequest(spec: ExperimentSpec(
+            benchmark: .longbench, modelSha256: sha, policies: policies, budgets: budgets, longbench: sweep), samples: samples))
     }
 
     func submitSynthetic(admin: AdminClient, sha: String, policies: [WirePolicyConfig], budgets: [Int]) async throws -> SubmitResponse {

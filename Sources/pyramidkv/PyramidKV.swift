@@ -9,7 +9,7 @@ struct PyramidKV: AsyncParsableCommand {
             // Engine
             TokenizeCommand.self, GenerateCommand.self, KVInspectCommand.self, BenchCommand.self,
             // Eval
-            ScoreCommand.self, NeedleCommand.self, LongBenchCommand.self,
+            ScoreCommand.self, NeedleCommand.self, LongBenchCommand.self, RulerCommand.self,
             // Fleet
             CoordinatorCommand.self, SubmitCommand.self, StatusCommand.self, ResultsCommand.self,
             CancelCommand.self, RequeueCommand.self, WorkersCommand.self, RescoreCommand.self, WorkerCommand.self, DemoCommand.self,

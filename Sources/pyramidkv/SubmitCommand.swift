@@ -71,8 +71,8 @@ struct SubmitLongBenchCommand: AsyncParsableCommand {
     @Option(help: "Comma list of datasets.")
     var datasets: String
 
-    @Option(help: "LongBench config (dataset2prompt, dataset2maxlen, no_chat_template_datasets).")
-    var config: String
+    @Option(help: "LongBench config (dataset2prompt, dataset2maxlen, no_chat_template_datasets); default: the bundled one. RULER datasets (ruler_<task>) need none.")
+    var config: String?
 
     @Option(help: "Middle-truncation length in tokens.")
     var maxLength = 3500

@@ -65,7 +65,10 @@ public struct Generator {
 
     public init(model: LlamaModel) { self.model = model }
 
-    public func generate(_ request: GenerationRequest) throws -> GenerationResult {
+    /// Runs `request`; with `snapshot` (a prefill of the same prompt that serves the policy,
+    /// see `PrefillSnapshot.serves`) the forward pass over the prompt is skipped and only the
+    /// policy's selection runs, so `prefillMs` is the time of the restore and selection.
+    public func generate(_ request: GenerationRequest, from snapshot: PrefillSnapshot? = nil) throws -> GenerationResult {
         guard request.maxNewTokens >= 0 else {
             throw EngineError.invalidArgument(name: "max_new_tokens", value: "\(request.maxNewTokens)", reason: "must be ≥ 0")
         }
@@ -79,7 +82,20 @@ public struct Generator {
         let session = InferenceSession(model: model, layout: request.policy?.layout ?? request.layout)
 
         let t0 = DispatchTime.now()
-        var logits = try KVCompression.prefillAndCompress(session: session, ids: request.promptIDs, policy: kvPolicy).logits
+        var logits: [Float]
+        if let snapshot {
+            guard snapshot.promptIDs == request.promptIDs else {
+                throw EngineError.invalidArgument(name: "snapshot", value: "\(snapshot.promptIDs.count) tokens",
+                                                  reason: "is a prefill of another prompt")
+            }
+            guard try snapshot.serves(request.policy) else {
+                throw EngineError.invalidArgument(name: "snapshot", value: "window \(snapshot.window)",
+                                                  reason: "does not hold the evidence \(request.policy?.policy.rawValue ?? "fullkv") needs")
+            }
+            logits = KVCompression.restore(snapshot, into: session, policy: kvPolicy).logits
+        } else {
+            logits = try KVCompression.prefillAndCompress(session: session, ids: request.promptIDs, policy: kvPolicy).logits
+        }
         session.releasePrefillScratch()
         let prefillMs = Self.ms(since: t0)
         let top = Self.top(logits, k: request.topLogits)

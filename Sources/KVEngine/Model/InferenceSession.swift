@@ -91,6 +91,22 @@ public final class InferenceSession {
         return logits.toArray()
     }
 
+    /// Starts this session from a prefilled prompt: copies the snapshot's K/V into this
+    /// session's layout (a query-head stream gets its KV head's rows) and moves to its end.
+    func adopt(_ snapshot: PrefillSnapshot) {
+        precondition(position == 0, "adopt needs a fresh session")
+        let dim = model.config.headDim
+        for (l, streams) in cache.layers.enumerated() {
+            for (s, stream) in streams.enumerated() {
+                let source = snapshot.cache.layers[l][cache.kvHead(ofStream: s)]
+                stream.append(k: source.keys, v: source.values, rows: source.count, stride: dim, firstPosition: 0)
+            }
+        }
+        position = snapshot.promptIDs.count
+        // The next token is read from this buffer (`argmaxOfLastLogits`).
+        snapshot.logits.withUnsafeBufferPointer { logits.pointer.update(from: $0.baseAddress!, count: $0.count) }
+    }
+
     /// Greedy next token from the last computed logits, without copying them.
     public func argmaxOfLastLogits() -> Int32 { Int32(pkv_argmax(logits.pointer, Int64(logits.count))) }
 

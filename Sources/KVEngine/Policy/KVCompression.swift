@@ -50,4 +50,32 @@ public enum KVCompression {
         session.releaseCapture()
         return (logits, selections)
     }
+
+    /// Prefills `ids` without compressing, keeping the K/V and the evidence window-scored
+    /// policies with window `window` need (and H2O's column sums when `columnSums`).
+    public static func snapshot(model: LlamaModel, ids: [Int32], window: Int, columnSums: Bool) throws -> PrefillSnapshot {
+        let session = InferenceSession(model: model, layout: .kvHead)
+        let (logits, evidence) = try prefill(session: session, ids: ids, window: window, columnSums: columnSums)
+        return PrefillSnapshot(promptIDs: ids, logits: logits, window: evidence.window, windowQueries: evidence.windowQueries,
+                               columnSums: evidence.columnSums, cache: session.cache)
+    }
+
+    /// Fills a fresh session from `snapshot` and compresses every layer with `policy` (FullKV
+    /// when nil): the same cache `prefillAndCompress` leaves, without the forward pass.
+    /// Returns the last prompt token's logits and the selections.
+    public static func restore(_ snapshot: PrefillSnapshot, into session: InferenceSession,
+                               policy: KVPolicy?) -> (logits: [Float], selections: [LayerSelection]) {
+        session.adopt(snapshot)
+        guard let policy else { return (snapshot.logits, []) }
+        let evidence = PrefillEvidence(promptLength: snapshot.promptIDs.count, config: session.model.config,
+                                       layout: session.cache.layout, windowQueries: snapshot.windowQueries,
+                                       window: snapshot.window, columnSums: snapshot.columnSums)
+        var selections: [LayerSelection] = []
+        for l in session.cache.layers.indices {
+            let selection = select(policy, layer: l, session: session, evidence: evidence)
+            apply(selection, to: session)
+            selections.append(selection)
+        }
+        return (snapshot.logits, selections)
+    }
 }

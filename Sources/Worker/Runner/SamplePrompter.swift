@@ -5,7 +5,8 @@ import KVEval
 
 /// Turns a job's samples into engine requests exactly as the reference drivers do:
 /// needle cells with KVCache-Factory's needle builder, LongBench records with pred.py's
-/// template, middle truncation and chat rule (`kvcache-factory` protocol).
+/// template, middle truncation and chat rule (`kvcache-factory` protocol), RULER records
+/// (datasets "ruler_<task>") as RULER prompts them (`RULERPrompt`).
 final class SamplePrompter {
     let model: LlamaModel
     let spec: JobSpec
@@ -67,6 +68,13 @@ final class SamplePrompter {
             let record = LongBenchRecord(input: s.input ?? "", context: s.context ?? "", answers: s.answers ?? [],
                                          length: s.recordLength ?? 0, dataset: s.dataset, language: "en",
                                          allClasses: s.allClasses, id: s.recordId ?? stored.id)
+            if RULERPrompt.task(ofDataset: s.dataset) != nil {
+                // RULER records are generated to fit their length: no truncation, the answer prefix
+                // after the chat template's generation prompt.
+                let ids = RULERPrompt.ids(record: record, tokenizer: tokenizer, chatTemplate: spec.applyChatTemplate)
+                return GenerationRequest(promptIDs: ids, maxNewTokens: spec.maxNewTokens, stopIDs: model.tokenizer.eosIDs,
+                                         stopStrings: spec.stop, policy: policy, layout: layout)
+            }
             let config = try LongBenchConfig.bundled()
             let base = LongBenchDatasets.baseName(s.dataset)
             if let t = config.prompt[base], t != spec.promptTemplate { throw WorkerError.promptMismatch(dataset: base) }

@@ -25,11 +25,23 @@ public enum SampleScorer {
     /// LongBench's metric for the dataset (first-line rule, max over answers). A metric that
     /// cannot run (e.g. an unknown dataset) scores 0 under "error: …", so it shows in the table.
     static func longBench(prediction: String, sample: SampleSpec) -> [MetricScore] {
+        if let task = RULERPrompt.task(ofDataset: sample.dataset) { return ruler(task: task, prediction: prediction, sample: sample) }
         do {
             let metric = try LongBenchDatasets.metric(for: sample.dataset)
             let score = try LongBenchDatasets.sampleScore(dataset: sample.dataset, prediction: prediction,
                                                           answers: sample.answers ?? [], allClasses: sample.allClasses)
             return [MetricScore(metric: "\(metric)", score: clamp(score))]
+        } catch {
+            return [MetricScore(metric: String("error: \(error)".prefix(200)), score: 0)]
+        }
+    }
+
+    /// RULER's metric of the task (string_match_all / string_match_part) after its postprocess_pred.
+    static func ruler(task: String, prediction: String, sample: SampleSpec) -> [MetricScore] {
+        do {
+            let kind = try RULERMetric.kind(task: task)
+            let score = RULERMetric.score(kind: kind, prediction: prediction, references: sample.answers ?? [])
+            return [MetricScore(metric: kind.rawValue, score: clamp(score))]
         } catch {
             return [MetricScore(metric: String("error: \(error)".prefix(200)), score: 0)]
         }

@@ -1,0 +1,40 @@
+/// One uncompressed prefill of a prompt, kept so that other policies and budgets on the same
+/// prompt skip the forward pass: every policy compresses after the prompt has gone through all
+/// layers with full attention (each layer is selected from its own complete cache), so the
+/// prefill's logits, K/V and evidence do not depend on the policy. A sweep runs each prompt
+/// under many policy × budget pairs; sharing the prefill is the bulk of its compute.
+/// Immutable once made; `Generator.generate(_:from:)` copies what it needs.
+public final class PrefillSnapshot: @unchecked Sendable {
+    public let promptIDs: [Int32]
+    let logits: [Float]
+    /// The query rows captured for window-scored policies (their `captureWindow` must equal it).
+    public let window: Int
+    let windowQueries: [FloatBuffer]
+    let columnSums: ColumnSumObserver?
+    /// The whole prompt's K/V, one stream per KV head.
+    let cache: KVCache
+    /// Bytes held (K/V, captured queries, column sums).
+    public let bytes: Int
+
+    init(promptIDs: [Int32], logits: [Float], window: Int, windowQueries: [FloatBuffer],
+         columnSums: ColumnSumObserver?, cache: KVCache) {
+        self.promptIDs = promptIDs
+        self.logits = logits
+        self.window = window
+        self.windowQueries = windowQueries
+        self.columnSums = columnSums
+        self.cache = cache
+        let floats = windowQueries.reduce(0) { $0 + $1.count }
+            + (columnSums?.sums.reduce(0) { $0 + $1.reduce(0) { $0 + $1.count } } ?? 0)
+        bytes = cache.bytes + floats * MemoryLayout<Float>.size
+    }
+
+    /// Whether `policy` (nil: FullKV) can be run from this snapshot: it needs no evidence, or
+    /// exactly the window captured here (and the column sums, if it scores with them).
+    public func serves(_ policy: PolicyConfig?) throws -> Bool {
+        guard let policy, let kvPolicy = try KVPolicies.make(policy) else { return true }
+        if kvPolicy.captureWindow == 0 && !kvPolicy.needsColumnSums { return true }
+        let window = min(kvPolicy.captureWindow, promptIDs.count)
+        return window == self.window && (!kvPolicy.needsColumnSums || columnSums != nil)
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import KVEngine
+import Testing
+
+/// A shared prefill gives exactly what a policy's own prefill gives: same tokens, same cache.
+@Suite(.serialized) struct PrefillSnapshotTests {
+    static let text = String(repeating: "The harbour master logs every ship. On Tuesday the Aurora came in with salt and left with wool. ", count: 14)
+        + "Question: what did the Aurora leave with? Answer:"
+
+    @Test("every policy and layout from one snapshot equals its own prefill")
+    func sharedPrefillIsExact() throws {
+        let model = try TestModel.get()
+        let ids = model.tokenizer.encode(Self.text)
+        #expect(ids.count > 200)
+        let snapshot = try KVCompression.snapshot(model: model, ids: ids, window: 8, columnSums: true)
+        #expect(snapshot.bytes > 0)
+        for name in PolicyConfig.Name.allCases {
+            for layout in CacheLayout.allCases {
+                let policy = name == .fullkv ? nil : PolicyConfig(policy: name, budget: 64, layout: layout)
+                #expect(try snapshot.serves(policy))
+                let request = GenerationRequest(promptIDs: ids, maxNewTokens: 6, stopIDs: [], topLogits: 5, policy: policy, layout: layout)
+                let direct = try Generator(model: model).generate(request)
+                let shared = try Generator(model: model).generate(request, from: snapshot)
+                let label = "\(name.rawValue) \(layout.rawValue)"
+                #expect(shared.tokens == direct.tokens, "\(label)")
+                #expect(shared.kvBytes == direct.kvBytes, "\(label)")
+                #expect(shared.topLogits == direct.topLogits, "\(label)")
+            }
+        }
+    }
+
+    @Test("a snapshot refuses a policy whose evidence it does not hold, and another prompt")
+    func mismatchesAreRefused() throws {
+        let model = try TestModel.get()
+        let ids = model.tokenizer.encode(Self.text)
+        let snapshot = try KVCompression.snapshot(model: model, ids: ids, window: 8, columnSums: false)
+        let paper = PolicyConfig(policy: .snapkv, budget: 64, preset: .paper2024)  // window 32
+        #expect(try snapshot.serves(paper) == false)
+        #expect(try snapshot.serves(PolicyConfig(policy: .h2o, budget: 64)) == false)  // no column sums
+        #expect(try snapshot.serves(PolicyConfig(policy: .streamingllm, budget: 64)))
+        #expect(throws: EngineError.self) {
+            try Generator(model: model).generate(GenerationRequest(promptIDs: ids, maxNewTokens: 1, policy: paper), from: snapshot)
+        }
+        #expect(throws: EngineError.self) {
+            try Generator(model: model).generate(GenerationRequest(promptIDs: Array(ids.dropLast()), maxNewTokens: 1),
+                                                 from: snapshot)
+        }
+    }
+}
