@@ -86,6 +86,7 @@ struct DemoCommand: AsyncParsableCommand {
             client: WorkerClient(connection: CoordinatorConnection(endpoint: CoordinatorEndpoint(baseURL: base, token: tokens.workerToken))),
             workerId: "demo-\(getpid())", models: models, hardware: WorkerLoop.localHardware(threads: BLASRuntime.threads),
             haystackDirectory: DefaultAssets.haystackDirectory, stop: stop, idleSeconds: 0.5, exitWhenIdle: true,
+            prefillCacheBytes: 3 << 30,
             log: { line in FileHandle.standardError.write(Data("  worker: \(line)\n".utf8)) })
         let jobs = await worker.run()
         say("worker finished \(jobs) job(s)")

@@ -14,6 +14,8 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "Directory of GGUF models (default: $PYRAMIDKV_HOME/models).") var modelsDir: String?
     @Option(help: "Needle haystack directory (default: the fetched Paul Graham essays).") var haystack: String?
     @Option(help: "Worker id (default: hostname-pid).") var workerId: String?
+    @Option(help: "MiB of recent prefills kept for other policies/budgets on the same samples (0: off).")
+    var prefillCacheMib = WorkerLoop.defaultPrefillCacheBytes >> 20
     @Flag(help: "Exit once the coordinator has no job for this worker.") var exitWhenIdle = false
 
     func run() async throws {
@@ -32,6 +34,7 @@ struct WorkerCommand: AsyncParsableCommand {
             workerId: id, models: ModelStore(directories: [modelsDir ?? DefaultAssets.home + "/models"]),
             hardware: WorkerLoop.localHardware(threads: BLASRuntime.threads),
             haystackDirectory: haystack ?? DefaultAssets.haystackDirectory, stop: stop, exitWhenIdle: exitWhenIdle,
+            prefillCacheBytes: max(0, prefillCacheMib) << 20,
             log: { line in FileHandle.standardError.write(Data("pyramidkv worker \(id): \(line)\n".utf8)) })
         FileHandle.standardError.write(Data("pyramidkv worker \(id): \(BLASSetup.summary), coordinator \(endpoint.baseURL)\n".utf8))
         let done = await loop.run()

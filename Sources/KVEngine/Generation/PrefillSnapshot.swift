@@ -29,6 +29,13 @@ public final class PrefillSnapshot: @unchecked Sendable {
         bytes = cache.bytes + floats * MemoryLayout<Float>.size
     }
 
+    /// The window a snapshot for `policy` should capture: the policy's own, or 8 (the default
+    /// window of SnapKV, PyramidKV and H2O) for policies that need none, so later ones can share it.
+    public static func evidenceWindow(for policy: PolicyConfig?) throws -> Int {
+        guard let policy, let kvPolicy = try KVPolicies.make(policy), kvPolicy.captureWindow > 0 else { return 8 }
+        return kvPolicy.captureWindow
+    }
+
     /// Whether `policy` (nil: FullKV) can be run from this snapshot: it needs no evidence, or
     /// exactly the window captured here (and the column sums, if it scores with them).
     public func serves(_ policy: PolicyConfig?) throws -> Bool {

@@ -13,6 +13,7 @@ struct JobRunner {
     let stop: StopSignal
     let log: @Sendable (String) -> Void
     let blobs = HaystackBlobCache()
+    let prefills: PrefillCache
 
     enum Outcome: Equatable { case completed, released, cancelled, leaseLost, failed(String) }
 
@@ -37,7 +38,8 @@ struct JobRunner {
                 if interrupted.isRequested { return await release(lease, as: .cancelled) }
                 if stop.isRequested { return await release(lease, as: .released) }
                 let request = try prompter.request(for: stored)
-                let result = try await Self.generate(model: model, request: request)
+                let (result, shared) = try await Self.generate(model: model, sha256: lease.spec.modelSha256, request: request,
+                                                               prefills: prefills)
                 let posted = SampleResult(
                     sampleId: stored.id, prediction: result.text, promptTokens: result.promptTokens,
                     generatedTokens: result.tokens.count, prefillSeconds: result.prefillMs / 1000,
@@ -46,7 +48,7 @@ struct JobRunner {
                 _ = try await client.post(posted, for: lease)
                 done.increment()
                 let primary = posted.scores?.first.map { String(format: ", %@ %.2f", $0.metric, $0.score) } ?? ""
-                log("job \(lease.jobId): sample \(done.value)/\(pending.count) (\(result.promptTokens) tokens, \(String(format: "%.1f", (result.prefillMs + result.decodeMs) / 1000)) s\(primary))")
+                log("job \(lease.jobId): sample \(done.value)/\(pending.count) (\(result.promptTokens) tokens\(shared ? ", prefill shared" : ""), \(String(format: "%.1f", (result.prefillMs + result.decodeMs) / 1000)) s\(primary))")
             }
             _ = try await client.complete(lease)
             return .completed
@@ -62,10 +64,11 @@ struct JobRunner {
     }
 
     /// Engine work runs off the cooperative pool so heartbeats keep flowing.
-    static func generate(model: LlamaModel, request: GenerationRequest) async throws -> GenerationResult {
+    static func generate(model: LlamaModel, sha256: String, request: GenerationRequest,
+                         prefills: PrefillCache) async throws -> (GenerationResult, shared: Bool) {
         try await withCheckedThrowingContinuation { cont in
             Thread.detachNewThread {
-                cont.resume(with: Result { try Generator(model: model).generate(request) })
+                cont.resume(with: Result { try prefills.generate(model: model, sha256: sha256, request: request) })
             }
         }
     }

@@ -15,10 +15,16 @@ public struct WorkerLoop: Sendable {
     /// Exit when a lease finds no work (used by `pyramidkv demo` and tests).
     public let exitWhenIdle: Bool
     public let log: @Sendable (String) -> Void
+    /// Memory for recent prefills that later jobs on the same samples reuse (0 turns it off).
+    public let prefillCacheBytes: Int
+
+    public static let defaultPrefillCacheBytes = 1 << 30
 
     public init(client: WorkerClient, workerId: String, models: ModelStore, hardware: HardwareClass,
                 haystackDirectory: String, stop: StopSignal, idleSeconds: Double = 2, exitWhenIdle: Bool = false,
+                prefillCacheBytes: Int = WorkerLoop.defaultPrefillCacheBytes,
                 log: @escaping @Sendable (String) -> Void) {
+        self.prefillCacheBytes = prefillCacheBytes
         self.client = client
         self.workerId = workerId
         self.models = models
@@ -42,7 +48,7 @@ public struct WorkerLoop: Sendable {
     @discardableResult
     public func run() async -> Int {
         let runner = JobRunner(client: client, models: models, hardware: hardware, haystackDirectory: haystackDirectory,
-                               stop: stop, log: log)
+                               stop: stop, log: log, prefills: PrefillCache(capacityBytes: prefillCacheBytes))
         var completed = 0
         var backoff = idleSeconds
         while !stop.isRequested {
