@@ -8,21 +8,23 @@ import Worker
 
 /// `pyramidkv demo` (= `make demo`): the fleet on one machine. A coordinator (SQLite file, HTTP
 /// on loopback) and a worker run in this process over the same code paths as the daemons; a
-/// small needle grid and a synthetic LongBench-format set run under FullKV, SnapKV and PyramidKV
-/// at two budgets; the table is printed and the heatmaps written.
+/// needle grid under the `chat` protocol and two RULER tasks the default model can do under
+/// FullKV run under FullKV, StreamingLLM, H2O, SnapKV and PyramidKV at budgets 64 and 128. The
+/// worker scores every sample as it posts it and shares each sample's prefill across policies;
+/// the tables (with 95 % intervals), the paired comparison with FullKV and the heatmaps follow.
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo", abstract: "Coordinator + worker in one process: a small sweep, its table and heatmaps.")
 
     @Option(help: "Output directory (database, heatmaps, synthetic data).") var out = "demo-out"
-    @Option(help: "Needle context lengths.") var lengths = "1000,1500,2000"
+    @Option(help: "Needle context lengths.") var lengths = "1000,2000,3000"
     @Option(help: "Needle depths (percent).") var depths = "0,50,100"
     @Option(help: "Needle prompt protocol (chat or kvcache-factory).") var needleProtocol = "chat"
     @Option(help: "Policies.") var policies = "fullkv,streamingllm,h2o,snapkv,pyramidkv"
     @Option(help: "Budgets (tokens per layer).") var budgets = "64,128"
-    @Option(help: "RULER tasks (empty skips RULER).") var rulerTasks = "niah_single_1,vt"
+    @Option(help: "RULER tasks (empty skips RULER).") var rulerTasks = "niah_single_1,niah_single_2"
     @Option(help: "RULER max_seq_length.") var rulerLength = 1024
-    @Option(help: "RULER samples per task.") var rulerSamples = 3
+    @Option(help: "RULER samples per task.") var rulerSamples = 5
     @Option(help: "Synthetic LongBench records per task (0 skips them; the default model scores 0 on them).")
     var longbenchSamples = 0
     @Option(help: "BLAS threads (default: all cores).") var threads: Int?

@@ -93,7 +93,10 @@ public struct ResultsTable: Codable, Sendable, Equatable {
     public static func title(of spec: ExperimentSpec) -> String {
         switch spec.benchmark {
         case .needle: "needle (\(spec.needle?.settings.protocolLabel ?? NeedleSettings.defaultProtocolName) protocol)"
-        case .longbench: "longbench"
+        case .longbench:
+            // RULER's tasks travel in LongBench's record format as datasets "ruler_<task>".
+            (spec.longbench?.datasets ?? []).allSatisfy { $0.dataset.hasPrefix("ruler_") } && spec.longbench?.datasets.isEmpty == false
+                ? "RULER (LongBench record format)" : "longbench"
         }
     }
 
