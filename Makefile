@@ -21,6 +21,9 @@ test: assets
 	if [ -n "$$core" ]; then export OPENBLAS_CORETYPE="$$core"; fi; \
 	echo "$(SWIFT) test --no-parallel (OPENBLAS_CORETYPE=$${core:-auto})"; \
 	$(SWIFT) test --no-parallel
+	@# The HTTP API against schema/openapi.yaml by schemathesis, when installed (.ci/run installs it).
+	@if st --version 2>/dev/null | grep -q "st, version"; then bash tools/schemathesis.sh .build/debug/pyramidkv; \
+	else echo "schemathesis not installed: API contract check skipped (pip install schemathesis)"; fi
 
 demo: assets build
 	$(RELEASE_BIN) demo --out demo-out

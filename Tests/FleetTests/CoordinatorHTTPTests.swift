@@ -1,6 +1,9 @@
 import Coordinator
 import FleetCore
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Testing
 
 @Suite(.serialized) struct CoordinatorHTTPTests {
@@ -76,9 +79,19 @@ import Testing
         #expect(badJob.status == 400)
         #expect(try decoded(ErrorBody.self, badJob.body).field == "job_id")
 
-        let unknownRoute = try await coordinator.call("DELETE", "/v1/experiments")
+        let unknownRoute = try await coordinator.call("GET", "/v1/nothing-here")
         #expect(unknownRoute.status == 404)
         #expect(try decoded(ErrorBody.self, unknownRoute.body).field == "path")
+
+        // A method the path does not have: 405 with the methods it does have (RFC 9110).
+        var delete = URLRequest(url: coordinator.baseURL.appendingPathComponent("/v1/experiments"))
+        delete.httpMethod = "DELETE"
+        delete.setValue("Bearer \(adminToken)", forHTTPHeaderField: "Authorization")
+        let (body, response) = try await URLSession.shared.data(for: delete)
+        let http = try #require(response as? HTTPURLResponse)
+        #expect(http.statusCode == 405)
+        #expect(http.value(forHTTPHeaderField: "Allow") == "POST, GET")
+        #expect(try decoded(ErrorBody.self, body).field == "method")
 
         let badBlob = try await coordinator.call("GET", "/v1/blobs/xyz", token: workerToken)
         #expect(badBlob.status == 400)

@@ -5,6 +5,14 @@ public struct APIRoute: Sendable, Hashable {
     public let path: String
     public let roles: Set<APIRole>
 
+    /// Whether a request path (`/v1/jobs/7/complete`) fills this route's template.
+    func matches(path requestPath: String) -> Bool {
+        let want = path.split(separator: "/", omittingEmptySubsequences: false)
+        let got = requestPath.split(separator: "/", omittingEmptySubsequences: false)
+        guard want.count == got.count else { return false }
+        return zip(want, got).allSatisfy { w, g in (w.hasPrefix("{") && w.hasSuffix("}") && !g.isEmpty) || w == g }
+    }
+
     /// The path in Hummingbird's spelling (`/v1/jobs/:job_id/complete`).
     var routerPath: String {
         path.split(separator: "/", omittingEmptySubsequences: false).map { segment in
