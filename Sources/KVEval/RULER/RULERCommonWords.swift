@@ -69,35 +69,21 @@ struct RULERCommonWords {
         let (sampleText, _) = try generateInputOutput(4096)
         let tokensPerWord = Double(counter.count(sampleText)) / 4096
         let estimated = Int(pyFloorDiv(Double(maxSeqLength), tokensPerWord)) * 2
-        var lower = incremental
-        var upper = max(estimated, incremental * 2)
-        var optimal: Int?
-        while lower <= upper {
-            let mid = (lower + upper) / 2
-            let (text, _) = try generateInputOutput(mid)
-            let total = counter.count(text) + tokensToGenerate
-            if total <= maxSeqLength { optimal = mid; lower = mid + 1 } else { upper = mid - 1 }
+        let numWords = try RULERSizing.largestFitting(incremental: incremental, upper: max(estimated, incremental * 2),
+                                                     maxSeqLength: maxSeqLength) { mid throws(RULERError) in
+            try counter.count(generateInputOutput(mid).0) + tokensToGenerate
         }
-        let numWords = optimal ?? incremental
 
         var out: [RULERSample] = []
         for _ in 0..<numSamples {
-            var used = numWords
-            var text = "", answer: [String] = [], length = 0
-            var triesAtFloor = 0
-            while true {
-                do {
-                    (text, answer) = try generateInputOutput(used)
-                    length = counter.count(text) + tokensToGenerate
-                    if length <= maxSeqLength { break }
+            let (text, answer, length) = try RULERSizing.fittingSample(
+                task: task, start: numWords, incremental: incremental, maxSeqLength: maxSeqLength) { used throws(RULERError) in
+                do throws(RULERError) {
+                    let (text, answer) = try generateInputOutput(used)
+                    return (text, answer, counter.count(text) + tokensToGenerate)
                 } catch {
                     if case .needsEnglishWords = error { throw error }
-                }
-                if used > incremental { used -= incremental } else {
-                    triesAtFloor += 1
-                    if triesAtFloor > 100 {
-                        throw .cannotFit(task: task, maxSeqLength: maxSeqLength, haystack: used, length: length)
-                    }
+                    return nil
                 }
             }
             let (input, prefix) = RULERText.splitAtLast(text, RULERTemplates.commonWords.answerPrefixMarker)

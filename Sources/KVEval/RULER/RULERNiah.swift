@@ -148,33 +148,17 @@ struct RULERNiah {
         let (sampleText, _) = generateInputOutput(incremental)
         let tokensPerHaystack = Double(counter.count(sampleText)) / Double(incremental)
         let estimated = Int((Double(maxSeqLength) / tokensPerHaystack) * 3)
-        var lower = incremental
-        var upper = max(estimated, incremental * 2)
-        var optimal: Int?
-        while lower <= upper {
-            let mid = (lower + upper) / 2
-            let (text, _) = generateInputOutput(mid)
-            let total = counter.count(text) + tokensToGenerate
-            if total <= maxSeqLength { optimal = mid; lower = mid + 1 } else { upper = mid - 1 }
+        let numHaystack = try RULERSizing.largestFitting(incremental: incremental, upper: max(estimated, incremental * 2),
+                                                        maxSeqLength: maxSeqLength) { mid in
+            counter.count(generateInputOutput(mid).0) + tokensToGenerate
         }
-        let numHaystack = optimal ?? incremental
 
         var out: [RULERSample] = []
         for _ in 0..<numSamples {
-            var used = numHaystack
-            var text: String, answer: [String], length: Int
-            var triesAtFloor = 0
-            while true {
-                (text, answer) = generateInputOutput(used)
-                length = counter.count(text) + tokensToGenerate
-                if length <= maxSeqLength { break }
-                // RULER retries forever at the smallest size (new draws each time); we give up.
-                if used > incremental { used -= incremental } else {
-                    triesAtFloor += 1
-                    if triesAtFloor > 100 {
-                        throw .cannotFit(task: task, maxSeqLength: maxSeqLength, haystack: used, length: length)
-                    }
-                }
+            let (text, answer, length) = try RULERSizing.fittingSample(
+                task: task, start: numHaystack, incremental: incremental, maxSeqLength: maxSeqLength) { used in
+                let (text, answer) = generateInputOutput(used)
+                return (text, answer, counter.count(text) + tokensToGenerate)
             }
             let (input, prefix) = RULERText.splitAtLast(text, RULERTemplates.niah.answerPrefixMarker)
             out.append(RULERSample(input: input, answerPrefix: prefix, outputs: answer, length: length))

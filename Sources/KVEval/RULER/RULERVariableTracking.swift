@@ -98,26 +98,19 @@ struct RULERVariableTracking {
         let (sampleText, _) = try generateInputOutput(incremental, icl: icl)
         let tokensPerHaystack = Double(counter.count(sampleText)) / Double(incremental)
         let estimated = Int((Double(maxSeqLength) / tokensPerHaystack) * 3)
-        var lower = incremental
-        var upper = max(estimated, incremental * 2)
-        var optimal: Int?
-        while lower <= upper {
-            let mid = (lower + upper) / 2
-            let (text, _) = try generateInputOutput(mid, icl: icl)
-            let total = counter.count(text) + exampleTokens + tokensToGenerate
-            if total <= maxSeqLength { optimal = mid; lower = mid + 1 } else { upper = mid - 1 }
+        let numNoises = try RULERSizing.largestFitting(incremental: incremental, upper: max(estimated, incremental * 2),
+                                                      maxSeqLength: maxSeqLength) { mid throws(RULERError) in
+            try counter.count(generateInputOutput(mid, icl: icl).0) + exampleTokens + tokensToGenerate
         }
-        let numNoises = optimal ?? incremental
 
         var out: [RULERSample] = []
         let cutoffMarker = Array(String(RULERTemplates.variableTracking.template.unicodeScalars.prefix(20).map(Character.init)).utf8)
         for _ in 0..<numSamples {
-            var used = numNoises
-            var text = "", answer: [String] = [], length = 0
-            var triesAtFloor = 0
-            while true {
+            // RULER's bare `except:` shrinks the haystack, or retries at the smallest size.
+            let (text, answer, length) = try RULERSizing.fittingSample(
+                task: task, start: numNoises, incremental: incremental, maxSeqLength: maxSeqLength) { used in
                 do {
-                    (text, answer) = try generateInputOutput(used, icl: icl)
+                    var (text, answer) = try generateInputOutput(used, icl: icl)
                     if let ex = exampleText {
                         let bytes = Array(text.utf8)
                         guard let cut = RULERText.find(bytes, cutoffMarker) else {
@@ -126,15 +119,9 @@ struct RULERVariableTracking {
                         text = String(decoding: bytes[..<cut], as: UTF8.self) + randomizeICL(ex) + "\n"
                             + String(decoding: bytes[cut...], as: UTF8.self)
                     }
-                    length = counter.count(text) + tokensToGenerate
-                    if length <= maxSeqLength { break }
-                } catch {}
-                // RULER's bare `except:` shrinks the haystack, or retries at the smallest size.
-                if used > incremental { used -= incremental } else {
-                    triesAtFloor += 1
-                    if triesAtFloor > 100 {
-                        throw .cannotFit(task: task, maxSeqLength: maxSeqLength, haystack: used, length: length)
-                    }
+                    return (text, answer, counter.count(text) + tokensToGenerate)
+                } catch {
+                    return nil
                 }
             }
             if finalOutput {
