@@ -52,7 +52,8 @@ let package = Package(
 
         .testTarget(name: "KVEngineTests", dependencies: ["KVEngine"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "KVEvalTests", dependencies: ["KVEval", "KVEngine"],
+        .testTarget(name: "KVEvalTests", dependencies: ["KVEval", "KVEngine",
+                                                       .product(name: "Crypto", package: "swift-crypto")],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"],
                     resources: [.copy("Fixtures")]),
