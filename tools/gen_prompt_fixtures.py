@@ -62,6 +62,18 @@ def longbench_prompt(tokenizer, json_obj, dataset, max_length, preset):
 # ------------------------------------------------------------------------------------------------
 
 
+def needle_span(ids, head, tail):
+    """[start, end) of the needle in `ids`: past the longest common prefix with `head` (the prompt
+    up to the needle) and before the longest common suffix with `tail` (the prompt after it)."""
+    a = 0
+    while a < min(len(head), len(ids)) and head[a] == ids[a]:
+        a += 1
+    s = 0
+    while s < min(len(tail), len(ids) - a) and tail[len(tail) - 1 - s] == ids[len(ids) - 1 - s]:
+        s += 1
+    return [a, len(ids) - s]
+
+
 class NeedleDriver:
     def __init__(self, enc, haystack_dir, context_lengths, document_depth_percents):
         self.enc = enc
@@ -137,14 +149,8 @@ class NeedleDriver:
         before, after = self.last_parts
         head = self.enc("<|im_start|> This is a very long story book: <book> " + self.decode_tokens(before))
         tail = self.enc.encode(self.decode_tokens(after) + f" </book>.\n Based on the content of the book, Question: {self.retrieval_question}\nAnswer:", add_special_tokens=False)
-        a = 0
-        while a < min(len(head), len(ids)) and head[a] == ids[a]:
-            a += 1
-        s = 0
-        while s < min(len(tail), len(ids) - a) and tail[len(tail) - 1 - s] == ids[len(ids) - 1 - s]:
-            s += 1
         return {"length": int(context_length), "depth": int(depth_percent), "ids": ids,
-                "needle_span": [a, len(ids) - s], "insertion_point": self.last_insertion}
+                "needle_span": needle_span(ids, head, tail), "insertion_point": self.last_insertion}
 
 
 CHAT_QUESTION = "What is the best thing to do in San Francisco? Answer in one sentence."
@@ -165,14 +171,8 @@ def chat_cell(driver, context_length, depth_percent):
     before, after = driver.last_parts
     head = enc.encode(chat_head + driver.decode_tokens(before), add_special_tokens=False)
     tail = enc.encode(driver.decode_tokens(after) + "\n" + CHAT_QUESTION + chat_tail, add_special_tokens=False)
-    a = 0
-    while a < min(len(head), len(ids)) and head[a] == ids[a]:
-        a += 1
-    s = 0
-    while s < min(len(tail), len(ids) - a) and tail[len(tail) - 1 - s] == ids[len(ids) - 1 - s]:
-        s += 1
     return {"length": int(context_length), "depth": int(depth_percent), "ids": ids,
-            "needle_span": [a, len(ids) - s], "insertion_point": driver.last_insertion}
+            "needle_span": needle_span(ids, head, tail), "insertion_point": driver.last_insertion}
 
 
 WORDS = ["colour", "weight", "price", "origin", "owner", "status", "length", "age"]
@@ -228,21 +228,18 @@ if __name__ == "__main__":
     lengths = [1000, 2000, 4000, 8000]
     depths = [0, 33, 56, 100]
     driver = NeedleDriver(tok, args.haystack, np.array(lengths), np.array(depths))
-    needle = []
-    for L in driver.context_lengths:
-        for D in driver.document_depth_percents:
-            c = driver.cell(L, D)
-            ids = c.pop("ids")
-            # Essay-derived ids are not committed: count, FNV-1a hash and the prompt's own head/tail only.
-            c.update(n_ids=len(ids), ids_fnv1a64=digest(ids), head_ids=ids[:8], tail_ids=ids[-20:])
-            needle.append(c)
-    needle_chat = []
-    for L in driver.context_lengths:
-        for D in driver.document_depth_percents:
-            c = chat_cell(driver, L, D)
-            ids = c.pop("ids")
-            c.update(n_ids=len(ids), ids_fnv1a64=digest(ids), head_ids=ids[:8], tail_ids=ids[-20:])
-            needle_chat.append(c)
+    def grid(make_cell):
+        cells = []
+        for L in driver.context_lengths:
+            for D in driver.document_depth_percents:
+                c = make_cell(L, D)
+                ids = c.pop("ids")
+                # Essay-derived ids are not committed: count, FNV-1a hash and the prompt's own head/tail only.
+                c.update(n_ids=len(ids), ids_fnv1a64=digest(ids), head_ids=ids[:8], tail_ids=ids[-20:])
+                cells.append(c)
+        return cells
+    needle = grid(driver.cell)
+    needle_chat = grid(lambda L, D: chat_cell(driver, L, D))
     # Default grid depths as the driver computes them.
     linspace10 = np.round(np.linspace(0, 100, num=10, endpoint=True)).astype(int).tolist()
 
