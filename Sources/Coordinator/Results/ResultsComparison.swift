@@ -36,17 +36,14 @@ public struct ResultsComparison: Codable, Sendable, Equatable {
     public static func build(from results: ExperimentResults, baseline: String) throws(ResultsError) -> ResultsComparison {
         var scored: [RowKey: [String: [String: Double]]] = [:]
         var order: [RowKey] = []
+        // One row per policy × job budget: FullKV ran once, so it is one row (budget 0) that
+        // every budget is compared against.
         for job in results.jobs {
-            // One row per job: FullKV ran once, so it is one row (budget 0) that every
-            // budget is compared against.
-            do {
-                let budget = job.spec.budget
-                let key = RowKey(policy: ResultsTable.rowLabel(job.spec.policy), budget: budget)
-                if scored[key] == nil { order.append(key) }
-                for prediction in job.predictions {
-                    guard let score = prediction.score else { continue }
-                    scored[key, default: [:]][job.spec.dataset, default: [:]][prediction.sampleId] = score
-                }
+            let key = RowKey(policy: ResultsTable.rowLabel(job.spec.policy), budget: job.spec.budget)
+            if !order.contains(key) { order.append(key) }
+            for prediction in job.predictions {
+                guard let score = prediction.score else { continue }
+                scored[key, default: [:]][job.spec.dataset, default: [:]][prediction.sampleId] = score
             }
         }
         guard let base = resolve(baseline, among: order) else {
