@@ -42,7 +42,7 @@ public struct NeedleSettings: Codable, Sendable, Hashable {
     }
 
     /// The protocol's name as tables and titles show it.
-    public var protocolLabel: String { protocolName ?? "kvcache-factory" }
+    public var protocolLabel: String { protocolName ?? Self.defaultProtocolName }
 
     /// The text scored by word recall: `answer`, else the default answer for the default needle,
     /// else the needle itself (trimmed).
