@@ -1,6 +1,7 @@
 import ArgumentParser
 import Coordinator
 import Foundation
+import KVEngine
 
 /// `pyramidkv coordinator`: the daemon that owns the database and serves the API.
 struct CoordinatorCommand: AsyncParsableCommand {
@@ -26,16 +27,29 @@ struct CoordinatorCommand: AsyncParsableCommand {
     @Option(help: "Largest request body accepted, in MiB.")
     var maxBodyMib: Int = 64
 
+    @Option(help: ArgumentHelp("Directory of GGUF models the sample pages may load to recompute a needle prompt and "
+                               + "the positions each layer kept (one prefill per page view; off when not given).",
+                               valueName: "DIR"))
+    var inspectModelsDir: String?
+
+    @Option(help: "Needle haystack directory for --inspect-models-dir (default: the fetched Paul Graham essays).")
+    var inspectHaystack: String?
+
     func run() async throws {
         guard leaseSeconds > 0 else { throw ValidationError("--lease-seconds must be positive") }
         guard maxBodyMib > 0 else { throw ValidationError("--max-body-mib must be positive") }
+        // The inspector runs prefills in this process: give OpenBLAS its fast kernel (re-exec).
+        if inspectModelsDir != nil { BLASSetup.ensureFastKernel() }
         let (host, port) = try CoordinatorConfiguration.parseListen(listen)
         let tokens = try APITokens(
             admin: try CoordinatorConfiguration.readToken(file: adminTokenFile, role: "admin"),
             worker: try CoordinatorConfiguration.readToken(file: workerTokenFile, role: "worker"))
         let store = try CoordinatorStore(path: db, leaseSeconds: leaseSeconds)
+        let inspector = inspectModelsDir.map {
+            EngineSampleInspector(modelsDirectory: $0, haystackDirectory: inspectHaystack ?? DefaultAssets.haystackDirectory)
+        }
         let configuration = CoordinatorConfiguration(host: host, port: port, tokens: tokens,
-                                                     maxBodyBytes: maxBodyMib << 20)
+                                                     maxBodyBytes: maxBodyMib << 20, sampleInspector: inspector)
         let database = db
         try await CoordinatorServer(store: store, configuration: configuration).run(handleSignals: true) { port in
             // Written straight to the file handle so the line is out at once, even into a pipe.

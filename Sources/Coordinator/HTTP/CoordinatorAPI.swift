@@ -15,10 +15,11 @@ public struct CoordinatorAPI: Sendable {
         self.configuration = configuration
     }
 
-    /// A router with every route of `APIRoutes.all`.
+    /// A router with every route of `APIRoutes.all` and the pages of `UIRoutes.all`.
     public func router() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: UnknownRouteMiddleware())
+        CoordinatorUI(store: store, configuration: configuration, metrics: requestMetrics).register(on: router)
         for route in APIRoutes.all {
             router.on(RouterPath(route.routerPath), method: HTTPRequest.Method(rawValue: route.method) ?? .get) {
                 request, context in

@@ -11,14 +11,19 @@ public struct CoordinatorConfiguration: Sendable {
     public var sweepIntervalSeconds: Double?
     /// Largest request body accepted; bigger ones get 413.
     public var maxBodyBytes: Int
+    /// Recomputes a sample's prompt and kept positions for its page; nil: the page says they
+    /// are not stored (`pyramidkv coordinator --inspect-models-dir` provides one).
+    public var sampleInspector: (any SampleInspector)?
 
     public init(host: String = "127.0.0.1", port: Int = 8787, tokens: APITokens,
-                sweepIntervalSeconds: Double? = nil, maxBodyBytes: Int = 64 << 20) {
+                sweepIntervalSeconds: Double? = nil, maxBodyBytes: Int = 64 << 20,
+                sampleInspector: (any SampleInspector)? = nil) {
         self.host = host
         self.port = port
         self.tokens = tokens
         self.sweepIntervalSeconds = sweepIntervalSeconds
         self.maxBodyBytes = maxBodyBytes
+        self.sampleInspector = sampleInspector
     }
 
     /// Parses `HOST:PORT` (`[::1]:8787` for IPv6).

@@ -11,7 +11,7 @@ struct UnknownRouteMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let error as HTTPError {
             let path = request.uri.path
-            let allowed = APIRoutes.all.filter { $0.matches(path: path) }.map(\.method)
+            let allowed = APIRoutes.served.filter { $0.matches(path: path) }.map(\.method)
             if error.status == .notFound, !allowed.isEmpty, !allowed.contains(request.method.rawValue) {
                 var response = APIResponse.error(APIError(.methodNotAllowed, "method_not_allowed", field: "method",
                                                           "\(request.method) is not allowed on \(path); allowed: \(allowed.joined(separator: ", "))"))

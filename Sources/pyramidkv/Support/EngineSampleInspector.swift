@@ -1,0 +1,128 @@
+import Coordinator
+import FleetCore
+import Foundation
+import KVEngine
+import KVEval
+import Worker
+
+/// The sample page's prompt and per-layer kept positions, recomputed in the coordinator process
+/// (`coordinator --inspect-models-dir`): the job's model (found by sha256, as a worker finds
+/// it), the needle prompt built as the worker builds it, and one prefill with the job's policy,
+/// as `kv-inspect` runs it. Needle samples only: LongBench prompts are shown as stored.
+/// One inspection at a time, off Swift's cooperative threads (a prefill holds a core for
+/// a while); the last few are kept.
+final class EngineSampleInspector: SampleInspector, @unchecked Sendable {
+    private let models: ModelStore
+    private let haystackDirectory: String
+    private let queue = DispatchQueue(label: "pyramidkv.sample-inspector")
+    // Guarded by `queue`.
+    private var recent: [(key: String, value: SampleInspection)] = []
+    private static let keep = 8
+
+    init(modelsDirectory: String, haystackDirectory: String) {
+        models = ModelStore(directories: [modelsDirectory])
+        self.haystackDirectory = haystackDirectory
+    }
+
+    func inspect(_ request: SampleInspectionRequest) async throws -> SampleInspection {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async {
+                continuation.resume(with: Result { try self.cachedInspection(request) })
+            }
+        }
+    }
+
+    private func cachedInspection(_ request: SampleInspectionRequest) throws -> SampleInspection {
+        let key = "\(request.job.modelSha256)/\(request.job.policy)/\(request.job.budget)/\(request.sampleId)"
+        if let hit = recent.first(where: { $0.key == key }) { return hit.value }
+        let inspection = try compute(request)
+        recent.insert((key, inspection), at: 0)
+        if recent.count > Self.keep { recent.removeLast() }
+        return inspection
+    }
+
+    private func compute(_ request: SampleInspectionRequest) throws -> SampleInspection {
+        let sample = request.sample
+        guard sample.benchmark == .needle, let length = sample.length, let depth = sample.depth else {
+            throw InspectionError.notNeedle(dataset: sample.dataset)
+        }
+        let model = try models.model(sha256: request.job.modelSha256)
+        let template = (try? model.requireChatTemplate()) ?? ChatTemplate(family: .chatML)
+        let addBOS = ((try? model.gguf.optionalBool("tokenizer.ggml.add_bos_token")) ?? nil) ?? false
+        let tokenizer = EngineTokenizer(tokenizer: model.tokenizer, template: template, addBOS: addBOS)
+        let settings = request.job.needle ?? NeedleSettings()
+        let minTokens = max(length, 8000)
+        let haystack = try request.haystack.map {
+            try NeedleHaystack(text: $0, named: "blob:\(settings.haystackSha256 ?? "")", minTokens: minTokens,
+                               tokenizer: tokenizer)
+        } ?? NeedleHaystack(directory: haystackDirectory, minTokens: minTokens, tokenizer: tokenizer)
+        let protocolName = settings.protocolName ?? NeedleSettings.defaultProtocolName
+        guard let needleProtocol = NeedleProtocol(rawValue: protocolName) else {
+            throw InspectionError.unknownProtocol(protocolName)
+        }
+        let prompt = try NeedlePromptBuilder(tokenizer: tokenizer, haystack: haystack, needle: settings.needle,
+                                             question: settings.question, buffer: settings.bufferTokens,
+                                             protocol: needleProtocol, template: settings.promptTemplate)
+            .build(length: length, depth: depth)
+        let policy = try Self.enginePolicy(request.job.policy, budget: request.job.budget)
+        let layout = policy?.layout ?? .kvHead
+        let session = InferenceSession(model: model, layout: layout)
+        let (_, selections) = try KVCompression.prefillAndCompress(session: session, ids: prompt.ids,
+                                                                   policy: try policy.flatMap(KVPolicies.make))
+        let layers = session.cache.layers.enumerated().map { index, streams in
+            SampleInspection.Layer(layer: index, budget: selections.isEmpty ? prompt.ids.count : selections[index].budget,
+                                   kept: streams.map { $0.positions.map(Int.init) })
+        }
+        let span = prompt.needleSpan.count == 2 ? prompt.needleSpan[0]..<prompt.needleSpan[1] : nil
+        let ids = prompt.ids
+        let cut = span ?? ids.count..<ids.count
+        return SampleInspection(
+            promptTokens: ids.count,
+            before: model.tokenizer.decode(Array(ids[..<cut.lowerBound]), skipSpecial: false),
+            needle: model.tokenizer.decode(Array(ids[cut]), skipSpecial: false),
+            after: model.tokenizer.decode(Array(ids[cut.upperBound...]), skipSpecial: false),
+            needleSpan: span, layers: layers,
+            method: Self.method(model: request.job.modelSha256, policy: policy, layout: layout,
+                                streams: session.cache.layers.first?.count ?? 0))
+    }
+
+    static func method(model: String, policy: KVEngine.PolicyConfig?, layout: KVEngine.CacheLayout, streams: Int) -> String {
+        let compression = policy.map { "\($0.policy.rawValue) budget \($0.budget) window \($0.effectiveWindow)" }
+            ?? "no compression (fullkv)"
+        return "Recomputed by the coordinator: the needle prompt as the worker builds it, one prefill of model "
+            + "\(model.prefix(12)) with \(compression), \(layout.rawValue) layout (\(streams) streams per layer), "
+            + "as `pyramidkv kv-inspect` runs it."
+    }
+
+    /// FleetCore's wire policy → the engine's, as the worker converts it (Worker's
+    /// `SamplePrompter.enginePolicy`, internal to that module).
+    static func enginePolicy(_ p: WirePolicyConfig, budget: Int) throws -> KVEngine.PolicyConfig? {
+        guard let name = KVEngine.PolicyConfig.Name(rawValue: p.name) else { throw InspectionError.unknownPolicy(p.name) }
+        if name == .fullkv { return nil }
+        var preset = KVEngine.PolicyConfig.Preset.default
+        if let raw = p.preset {
+            guard let value = KVEngine.PolicyConfig.Preset(rawValue: raw) else { throw InspectionError.unknownPolicy(raw) }
+            preset = value
+        }
+        let config = KVEngine.PolicyConfig(
+            policy: name, budget: budget, window: p.window, kernel: p.kernel,
+            pool: p.pooling.rawValue == "avg" ? .avg : .max, beta: p.beta,
+            layout: p.layout.rawValue == "kv_head" ? .kvHead : .queryHead, preset: preset)
+        try config.validate()
+        return config
+    }
+
+    enum InspectionError: Error, CustomStringConvertible {
+        case notNeedle(dataset: String)
+        case unknownProtocol(String)
+        case unknownPolicy(String)
+
+        var description: String {
+            switch self {
+            case .notNeedle(let dataset): "kept positions are recomputed for needle samples only (this is \(dataset))"
+            case .unknownProtocol(let name): "unknown needle protocol '\(name)'"
+            case .unknownPolicy(let name): "unknown policy or preset '\(name)'"
+            }
+        }
+    }
+}
