@@ -14,7 +14,7 @@ enum HeatmapSVGInline {
         let cellWidth = max(10, min(44, 520 / max(1, lengths.count)))
         let cellHeight = 24
         let left = 40, top = 8, bottom = 34
-        let width = left + cellWidth * lengths.count + 8
+        let width = max(left + cellWidth * lengths.count + 8, 170)  // room for the axis title
         let height = top + cellHeight * depths.count + bottom
         var lookup: [Int: [Int: NeedleHeatmap.Cell]] = [:]
         for cell in heatmap.cells { lookup[cell.depth, default: [:]][cell.length] = cell }
@@ -50,7 +50,7 @@ enum HeatmapSVGInline {
             let x = left + column * cellWidth + cellWidth / 2
             svg += "<text x=\"\(x)\" y=\"\(axisY + 13)\" text-anchor=\"middle\">\(length)</text>"
         }
-        svg += "<text x=\"\(left + cellWidth * lengths.count / 2)\" y=\"\(axisY + 28)\" text-anchor=\"middle\">"
+        svg += "<text x=\"\(max(left + cellWidth * lengths.count / 2, width / 2))\" y=\"\(axisY + 28)\" text-anchor=\"middle\">"
             + "context length (tokens)</text></svg>"
         return svg
     }

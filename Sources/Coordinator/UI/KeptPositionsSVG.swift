@@ -1,6 +1,6 @@
 /// One strip per layer: the prompt from position 0 (left) to the last token (right), shaded by
 /// the share of the layer's cache streams (heads) that kept each stretch; the needle's tokens
-/// are a yellow band across all strips. A strip that stays light over the band is a layer that
+/// are a yellow band drawn over all strips. A strip that stays light over the band is a layer that
 /// dropped the needle.
 enum KeptPositionsSVG {
     static let width = 640
@@ -14,12 +14,6 @@ enum KeptPositionsSVG {
         let height = inspection.layers.count * (rowHeight + 2) + 22
         var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"kept-strips\" width=\"\(labelWidth + width + 4)\" "
             + "height=\"\(height)\" role=\"img\" aria-label=\"prompt positions kept per layer\">"
-        if let span = inspection.needleSpan {
-            let x0 = Double(labelWidth) + Double(span.lowerBound) / Double(n) * Double(width)
-            let x1 = Double(labelWidth) + Double(span.upperBound) / Double(n) * Double(width)
-            svg += "<rect class=\"needle-band\" x=\"\(fmt(x0))\" y=\"0\" width=\"\(fmt(max(1.5, x1 - x0)))\" "
-                + "height=\"\(height - 20)\" fill=\"#ffd84d\" opacity=\"0.55\"/>"
-        }
         for (row, layer) in inspection.layers.enumerated() {
             let y = row * (rowHeight + 2)
             let streams = max(1, layer.kept.count)
@@ -47,6 +41,13 @@ enum KeptPositionsSVG {
                 start = end
             }
             svg += "</g>"
+        }
+        // The needle band goes over the strips, so a dropped needle shows as a gap inside it.
+        if let span = inspection.needleSpan {
+            let x0 = Double(labelWidth) + Double(span.lowerBound) / Double(n) * Double(width)
+            let x1 = Double(labelWidth) + Double(span.upperBound) / Double(n) * Double(width)
+            svg += "<rect class=\"needle-band\" x=\"\(fmt(x0))\" y=\"0\" width=\"\(fmt(max(1.5, x1 - x0)))\" "
+                + "height=\"\(height - 20)\" fill=\"#ffd84d\" fill-opacity=\"0.35\" stroke=\"#d39e00\"/>"
         }
         let axis = inspection.layers.count * (rowHeight + 2) + 12
         svg += "<text x=\"\(labelWidth)\" y=\"\(axis)\">0</text>"

@@ -16,7 +16,8 @@ enum SamplePage {
             ("experiment", experiment), ("job", "\(job.jobId) (\(job.state))"),
             ("policy", ResultsTable.rowLabel(policy) + " · window \(policy.window.map(String.init) ?? "preset") · kernel "
                 + "\(policy.kernel) · \(policy.pooling.rawValue) pool · β \(policy.beta) · \(policy.layout.rawValue)"),
-            ("budget", String(job.spec.budget)), ("sample", cell), ("sample id", prediction.sampleId),
+            ("budget", policy.keepsWholeCache ? "none (FullKV keeps the whole cache; its one run answers every budget)"
+                : String(job.spec.budget)), ("sample", cell), ("sample id", prediction.sampleId),
             ("worker", prediction.workerId),
             ("tokens", "\(result.promptTokens) prompt, \(result.generatedTokens) generated"),
             ("time", "prefill \(UIFormat.fixed(result.prefillSeconds, 3)) s, decode \(UIFormat.fixed(result.decodeSeconds, 3)) s"),
@@ -48,15 +49,16 @@ enum SamplePage {
         return UIPage(title: "Sample \(cell)", section: .experiments, body: body).render()
     }
 
+    /// The primary score (the one tables and heatmaps use), then every stored metric.
     static func scores(_ prediction: PredictionRecord) -> String {
-        guard let metrics = prediction.metrics, !metrics.isEmpty else {
-            return "<p id=\"score\">\(prediction.score.map { UIFormat.fixed($0, 3) } ?? "not scored yet")</p>"
-        }
-        return "<table class=\"data\" id=\"score\"><thead><tr><th>metric</th><th class=\"num\">score</th></tr></thead><tbody>"
+        var html = "<p id=\"score\">primary score: <strong>\(prediction.score.map { UIFormat.fixed($0, 3) } ?? "not scored yet")"
+            + "</strong></p>"
+        guard let metrics = prediction.metrics, !metrics.isEmpty else { return html }
+        html += "<table class=\"data\" id=\"metrics\"><thead><tr><th>metric</th><th class=\"num\">score</th></tr></thead><tbody>"
             + metrics.keys.sorted().map { name in
-                let primary = metrics[name] == prediction.score ? " <span class=\"pill\">primary</span>" : ""
-                return "<tr><td>\(HTML.escape(name))\(primary)</td><td class=\"num\">\(UIFormat.fixed(metrics[name]!, 3))</td></tr>"
+                "<tr><td>\(HTML.escape(name))</td><td class=\"num\">\(UIFormat.fixed(metrics[name]!, 3))</td></tr>"
             }.joined() + "</tbody></table>"
+        return html
     }
 
     /// Without the recomputed prompt: what the sample itself stores (LongBench input and context).

@@ -47,6 +47,7 @@ enum UIStyle {
     .budgets span.current { background: var(--accent); color: #fff; border-color: var(--accent); }
     .downloads a { margin-right: 12px; }
     .heatmaps { display: flex; flex-wrap: wrap; gap: 16px; }
+    figure { margin: 0; }
     .heatmap { background: var(--card); border: 1px solid var(--line); border-radius: 6px; padding: 10px; }
     .heatmap h3 { margin: 0 0 4px; }
     .heatmap svg text { font: 10px system-ui, sans-serif; fill: #3b4354; }
