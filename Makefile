@@ -2,7 +2,7 @@
 SWIFT ?= swift
 RELEASE_BIN := .build/release/pyramidkv
 
-.PHONY: setup assets build test demo bench clean
+.PHONY: setup assets build test test-ui test-cluster demo bench clean
 
 setup:
 	@bash scripts/setup
@@ -24,6 +24,19 @@ test: assets
 	@# The HTTP API against schema/openapi.yaml by schemathesis, when installed (.ci/run installs it).
 	@if st --version 2>/dev/null | grep -q "st, version"; then bash tools/schemathesis.sh .build/debug/pyramidkv; \
 	else echo "schemathesis not installed: API contract check skipped (pip install schemathesis)"; fi
+	@# The pages in headless chromium, when installed (.ci/run installs it).
+	@if command -v chromium >/dev/null; then bash tools/ui-browser-test.sh .build/debug/pyramidkv; \
+	else echo "chromium not installed: browser check of the pages skipped (apt-get install chromium)"; fi
+
+# The pages in headless chromium (screenshots under .build/ui-browser-test; UPDATE_DOCS=1 copies them to docs/).
+test-ui: assets
+	$(SWIFT) build --product pyramidkv
+	bash tools/ui-browser-test.sh .build/debug/pyramidkv
+
+# A single-node Slurm cluster on this machine runs deploy/slurm's array job (root; slurm-wlm, munge).
+test-cluster: assets
+	$(SWIFT) build --product pyramidkv
+	bash deploy/slurm/selftest.sh .build/debug/pyramidkv 2
 
 demo: assets build
 	$(RELEASE_BIN) demo --out demo-out
