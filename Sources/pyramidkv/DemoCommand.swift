@@ -31,7 +31,7 @@ struct DemoCommand: AsyncParsableCommand {
 
     func run() async throws {
         BLASSetup.ensureFastKernel()
-        if let threads { BLASRuntime.setThreads(max(1, threads)) }
+        if let threads { KernelRuntime.setThreads(max(1, threads)) }
         let started = Date()
         let fm = FileManager.default
         try fm.createDirectory(atPath: out, withIntermediateDirectories: true)

@@ -22,7 +22,7 @@ struct WorkerCommand: AsyncParsableCommand {
         BLASSetup.ensureFastKernel()
         if let threads {
             guard threads > 0 else { throw ValidationError("--threads must be ≥ 1 (got \(threads))") }
-            BLASRuntime.setThreads(threads)
+            KernelRuntime.setThreads(threads)
         }
         let endpoint = try ClientOptions(coordinator: coordinator, tokenFile: tokenFile).endpoint()
         let stop = StopSignal()

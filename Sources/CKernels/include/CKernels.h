@@ -41,6 +41,53 @@ int64_t pkv_argmax(const float *x, int64_t n);
 // Vectorisable exp approximation (rel. error < 2e-7 on [-87, 88]).
 void pkv_exp_inplace(float *x, int64_t n);
 
+// ---- kernel variants -----------------------------------------------------------------
+// The matrix-vector kernels exist as a portable C variant and AVX2 and AVX-512 variants; one
+// is chosen at run time (the best the CPU has, unless the engine is told otherwise).
+enum { PKV_VARIANT_SCALAR = 0, PKV_VARIANT_AVX2 = 1, PKV_VARIANT_AVX512 = 2 };
+int pkv_variant_supported(int variant);
+int pkv_variant_best(void);
+// 0 on success, -1 when this CPU cannot run `variant`.
+int pkv_variant_select(int variant);
+int pkv_variant_current(void);
+const char *pkv_variant_name(int variant);
+// Whether ggml type id `ggml_type` has a matrix-vector kernel.
+int pkv_type_has_kernel(int ggml_type);
+
+// ---- thread pool ---------------------------------------------------------------------
+// Threads the kernels use, the caller included; returns the number actually running.
+int pkv_pool_set_threads(int threads);
+int pkv_pool_threads(void);
+typedef void (*pkv_task_fn)(void *ctx, int64_t begin, int64_t end);
+// Splits [0, n) into one contiguous range per thread and waits for all of them.
+void pkv_parallel_for(int64_t n, pkv_task_fn fn, void *ctx);
+
+// ---- weights in their ggml type ------------------------------------------------------
+// `rows` consecutive rows of one ggml type, `row_bytes` apart. A matrix is a stack of
+// segments (Q|K|V fused, say), all with the same number of columns.
+typedef struct {
+    int32_t type;
+    int64_t rows;
+    int64_t row_bytes;
+    const void *data;
+} pkv_qsegment;
+// y = W·x, W the stacked segments with n columns. `variant` -1 uses the current variant.
+void pkv_qmatvec(const pkv_qsegment *segs, int32_t nsegs, int64_t n, const float *x, float *y, int variant);
+// All rows of the stacked segments to fp32, row-major [rows][n] (bit-identical to pkv_dequant_*).
+void pkv_qdequant(const pkv_qsegment *segs, int32_t nsegs, int64_t n, float *out);
+
+// ---- decode attention ----------------------------------------------------------------
+typedef struct {
+    const float *keys;    // [count][d]
+    const float *values;  // [count][d]
+    int64_t count;
+} pkv_kv_view;
+// For every stream s, softmax(q_h·Kᵀ·scale)·V for its heads_per_stream query heads
+// h = s·heads_per_stream …; q and out are [heads][d]. Stream s uses scratch from
+// scratch_offsets[s] (heads_per_stream · count floats).
+void pkv_decode_attention(const pkv_kv_view *streams, int64_t nstreams, int64_t heads_per_stream, int64_t d,
+                          const float *q, float *out, float scale, float *scratch, const int64_t *scratch_offsets);
+
 // ---- CPU features --------------------------------------------------------------------
 // 2 = AVX-512 F/BW/DQ/VL, 1 = AVX2+FMA, 0 = baseline.
 int pkv_cpu_level(void);

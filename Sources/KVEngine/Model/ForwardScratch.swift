@@ -5,6 +5,9 @@ final class ForwardScratch {
     let rows: Int
     let x, xn, proj, qkv, attn, gateUp, cos, sin: FloatBuffer
     private(set) var scores: FloatBuffer
+    /// One layer's weights in fp32 for prefill's sgemm: Q|K|V, output, gate|up, down.
+    private var panel: FloatBuffer?
+    private(set) var panelQKV, panelOutput, panelGateUp, panelDown: UnsafePointer<Float>?
     var rowLengths: [Int64]
 
     init(config c: LlamaConfig, rows: Int, tileRows: Int) {
@@ -26,4 +29,26 @@ final class ForwardScratch {
         if scores.count < count { scores = FloatBuffer(count: max(count, scores.count * 2)) }
         return scores
     }
+
+    func ensurePanel(floats: Int) {
+        if (panel?.count ?? 0) < floats { panel = FloatBuffer(count: floats) }
+    }
+
+    /// Dequantizes layer `L` into the panel (ensurePanel first).
+    func loadPanel(_ L: LlamaWeights.Layer) {
+        guard let panel else { preconditionFailure("loadPanel before ensurePanel") }
+        var offset = 0
+        func load(_ m: QuantMatrix) -> UnsafePointer<Float> {
+            let p = panel.pointer + offset
+            m.dequantize(into: p)
+            offset += m.rows * m.columns
+            return UnsafePointer(p)
+        }
+        panelQKV = load(L.qkv)
+        panelOutput = load(L.attnOutput)
+        panelGateUp = load(L.gateUp)
+        panelDown = load(L.down)
+    }
+
+    func unloadPanel() { panelQKV = nil; panelOutput = nil; panelGateUp = nil; panelDown = nil }
 }

@@ -55,13 +55,14 @@ public final class InferenceSession {
         let s = scratch!
         // Hidden states of the whole prompt [n][dim] and its rotary tables [n][headDim/2].
         let x = FloatBuffer(count: n * c.dim)
-        for (r, id) in ids.enumerated() {
-            (x.pointer + r * c.dim).update(from: model.weights.tokenEmbedding.pointer + Int(id) * c.dim, count: c.dim)
-        }
+        for (r, id) in ids.enumerated() { model.weights.tokenEmbedding.row(Int(id), into: x.pointer + r * c.dim) }
         let half = c.headDim / 2
         let cos = FloatBuffer(count: n * half), sin = FloatBuffer(count: n * half)
         model.rotary.fill(first: position, rows: n, cos: cos.pointer, sin: sin.pointer)
+        let usePanel = n >= Self.panelMinimumRows
+        if usePanel { s.ensurePanel(floats: model.weights.largestLayerFloats) }
         for l in 0..<c.layers {
+            if usePanel { s.loadPanel(model.weights.layers[l]) }
             var start = 0
             while start < n {
                 let t = min(chunkSize, n - start)
@@ -71,6 +72,7 @@ public final class InferenceSession {
             }
             afterLayer?(l)
         }
+        s.unloadPanel()
         position += n
         computeLogits(lastRow: x.pointer + (n - 1) * c.dim, scratch: s)
         return logits.toArray()
@@ -80,7 +82,7 @@ public final class InferenceSession {
     public func step(_ id: Int32) throws -> [Float] {
         try checkIDs([id])
         let c = model.config, s = decodeScratch
-        (s.x.pointer).update(from: model.weights.tokenEmbedding.pointer + Int(id) * c.dim, count: c.dim)
+        model.weights.tokenEmbedding.row(Int(id), into: s.x.pointer)
         model.rotary.fill(first: position, rows: 1, cos: s.cos.pointer, sin: s.sin.pointer)
         for l in 0..<c.layers {
             layerForward(l, x: s.x.pointer, rows: 1, firstPosition: position, cos: s.cos.pointer, sin: s.sin.pointer,
@@ -136,7 +138,7 @@ public final class InferenceSession {
         let dim = c.dim, d = c.headDim, qkvDim = c.qDim + 2 * c.kvDim, ff = c.ffnDim
         // Attention block.
         pkv_rmsnorm(x, L.attnNorm.pointer, s.xn.pointer, Int64(T), Int64(dim), c.rmsEps)
-        BLAS.linear(rows: T, out: qkvDim, inDim: dim, x: s.xn.pointer, ldx: dim, w: L.qkv.pointer, y: s.qkv.pointer, ldy: qkvDim)
+        project(L.qkv, panel: s.panelQKV, rows: T, x: s.xn.pointer, ldx: dim, y: s.qkv.pointer, ldy: qkvDim)
         pkv_rope_pairs(s.qkv.pointer, Int64(T), Int64(qkvDim), Int64(c.heads), Int64(d), cos, sin)
         pkv_rope_pairs(s.qkv.pointer + c.qDim, Int64(T), Int64(qkvDim), Int64(c.kvHeads), Int64(d), cos, sin)
         if capturedWindow > 0 { captureQueries(layer: l, rows: T, firstPosition: firstPosition, scratch: s) }
@@ -146,23 +148,38 @@ public final class InferenceSession {
                           rows: T, stride: qkvDim, firstPosition: firstPosition)
         }
         attention(layer: l, rows: T, firstPosition: firstPosition, scratch: s, observer: observer)
-        BLAS.linear(rows: T, out: dim, inDim: c.qDim, x: s.attn.pointer, ldx: c.qDim, w: L.attnOutput.pointer, y: s.proj.pointer, ldy: dim)
+        project(L.attnOutput, panel: s.panelOutput, rows: T, x: s.attn.pointer, ldx: c.qDim, y: s.proj.pointer, ldy: dim)
         pkv_add(x, s.proj.pointer, Int64(T * dim))
         // Feed-forward block (SwiGLU).
         pkv_rmsnorm(x, L.ffnNorm.pointer, s.xn.pointer, Int64(T), Int64(dim), c.rmsEps)
-        BLAS.linear(rows: T, out: 2 * ff, inDim: dim, x: s.xn.pointer, ldx: dim, w: L.gateUp.pointer, y: s.gateUp.pointer, ldy: 2 * ff)
+        project(L.gateUp, panel: s.panelGateUp, rows: T, x: s.xn.pointer, ldx: dim, y: s.gateUp.pointer, ldy: 2 * ff)
         for r in 0..<T {
             let row = s.gateUp.pointer + r * 2 * ff
             pkv_silu_mul(row, row + ff, Int64(ff))
         }
-        BLAS.linear(rows: T, out: dim, inDim: ff, x: s.gateUp.pointer, ldx: 2 * ff, w: L.down.pointer, y: s.proj.pointer, ldy: dim)
+        project(L.down, panel: s.panelDown, rows: T, x: s.gateUp.pointer, ldx: 2 * ff, y: s.proj.pointer, ldy: dim)
         pkv_add(x, s.proj.pointer, Int64(T * dim))
     }
 
     private func computeLogits(lastRow: UnsafePointer<Float>, scratch s: ForwardScratch) {
         let c = model.config, w = model.weights
         pkv_rmsnorm(lastRow, w.outputNorm.pointer, s.xn.pointer, 1, Int64(c.dim), c.rmsEps)
-        BLAS.gemv(m: c.vocabSize, n: c.dim, a: w.output.pointer, lda: c.dim, x: s.xn.pointer, y: logits.pointer)
+        w.output.multiply(s.xn.pointer, into: logits.pointer)
+    }
+
+    /// Prompts at least this long multiply by a dequantized fp32 copy of each layer (sgemm);
+    /// shorter ones, and decode, multiply the GGUF blocks directly, row by row.
+    static let panelMinimumRows = 16
+
+    /// Y[rows][out] = X[rows][in] · Wᵀ: sgemm on the layer's fp32 panel when prefill loaded one,
+    /// else one quantized matrix-vector product per row.
+    private func project(_ w: QuantMatrix, panel: UnsafePointer<Float>?, rows T: Int, x: UnsafePointer<Float>, ldx: Int,
+                         y: UnsafeMutablePointer<Float>, ldy: Int) {
+        if let panel, T > 1 {
+            BLAS.gemmABt(m: T, n: w.rows, k: w.columns, a: x, lda: ldx, b: panel, ldb: w.columns, c: y, ldc: ldy)
+        } else {
+            for r in 0..<T { w.multiply(x + r * ldx, into: y + r * ldy) }
+        }
     }
 
     private func captureQueries(layer l: Int, rows T: Int, firstPosition: Int, scratch s: ForwardScratch) {
@@ -181,20 +198,12 @@ public final class InferenceSession {
         let c = model.config, d = c.headDim
         let qkvDim = c.qDim + 2 * c.kvDim
         let scale = 1 / Float(d).squareRoot()
+        if T == 1 { return decodeAttention(layer: l, scale: scale, scratch: s) }
         for h in 0..<c.heads {
             let stream = cache.stream(layer: l, queryHead: h)
             let base = stream.count - T
             let q = s.qkv.pointer + h * d
             let out = s.attn.pointer + h * d
-            if T == 1 {
-                let n = stream.count
-                let p = s.scores(atLeast: n).pointer
-                BLAS.gemv(m: n, n: d, alpha: scale, a: stream.keys, lda: d, x: q, y: p)
-                var len = Int64(n)
-                pkv_softmax_rows(p, 1, Int64(n), Int64(n), &len)
-                BLAS.gemvT(m: n, n: d, a: stream.values, lda: d, x: p, y: out)
-                continue
-            }
             var r0 = 0
             while r0 < T {
                 let tb = min(tileRows, T - r0)
@@ -213,5 +222,25 @@ public final class InferenceSession {
                 r0 += tb
             }
         }
+    }
+
+    /// One new token against every stream of layer `l`: each stream's K/V is read once for all
+    /// the query heads that share it, and streams are split over the kernel threads.
+    private func decodeAttention(layer l: Int, scale: Float, scratch s: ForwardScratch) {
+        let c = model.config, streams = cache.layers[l]
+        let headsPerStream = c.heads / streams.count
+        var views: [pkv_kv_view] = []
+        views.reserveCapacity(streams.count)
+        var offsets: [Int64] = []
+        offsets.reserveCapacity(streams.count)
+        var total = 0
+        for stream in streams {
+            views.append(pkv_kv_view(keys: stream.keys, values: stream.values, count: Int64(stream.count)))
+            offsets.append(Int64(total))
+            total += headsPerStream * stream.count
+        }
+        let p = s.scores(atLeast: total).pointer
+        pkv_decode_attention(views, Int64(views.count), Int64(headsPerStream), Int64(c.headDim),
+                             s.qkv.pointer, s.attn.pointer, scale, p, offsets)
     }
 }

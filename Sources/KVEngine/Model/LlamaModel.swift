@@ -1,4 +1,4 @@
-/// A loaded llama-family model: configuration, fp32 weights, tokenizer and chat template.
+/// A loaded llama-family model: configuration, weights (in their GGUF types), tokenizer and chat template.
 /// Immutable, so one instance serves many sessions.
 public final class LlamaModel: @unchecked Sendable {
     public let path: String
@@ -12,6 +12,7 @@ public final class LlamaModel: @unchecked Sendable {
 
     public init(path: String) throws {
         self.path = path
+        try KernelRuntime.ensureConfigured()
         gguf = try GGUFFile(path: path)
         config = try LlamaConfig(gguf: gguf)
         tokenizer = try Tokenizer(gguf: gguf)

@@ -1,58 +1,62 @@
-/// A llama model's weights, dequantized to fp32 at load. Projections that read the same input
-/// are fused row-wise (Q|K|V, gate|up) so each needs one GEMM.
+/// A llama model's weights. Matrices stay in their GGUF type, read in place from the mapped
+/// file (`QuantMatrix`); only the small norm vectors are fp32. Projections that read the same
+/// input are stacked row-wise (Q|K|V, gate|up) so each needs one product.
 /// Matrices are row-major [out][in], as ggml stores them (shape[0] = in).
 public final class LlamaWeights: @unchecked Sendable {
     public struct Layer: @unchecked Sendable {
         public let attnNorm: FloatBuffer      // [dim]
-        public let qkv: FloatBuffer           // [qDim + 2·kvDim][dim]
-        public let attnOutput: FloatBuffer    // [dim][qDim]
+        public let qkv: QuantMatrix           // [qDim + 2·kvDim][dim]
+        public let attnOutput: QuantMatrix    // [dim][qDim]
         public let ffnNorm: FloatBuffer       // [dim]
-        public let gateUp: FloatBuffer        // [2·ffnDim][dim]
-        public let down: FloatBuffer          // [dim][ffnDim]
+        public let gateUp: QuantMatrix        // [2·ffnDim][dim]
+        public let down: QuantMatrix          // [dim][ffnDim]
+
+        var matrices: [QuantMatrix] { [qkv, attnOutput, gateUp, down] }
     }
 
-    public let tokenEmbedding: FloatBuffer    // [vocab][dim]
+    public let tokenEmbedding: QuantMatrix    // [vocab][dim]
     public let outputNorm: FloatBuffer        // [dim]
     /// Output projection [vocab][dim]; the embedding itself when tied.
-    public let output: FloatBuffer
+    public let output: QuantMatrix
     public let tiedOutput: Bool
     public let layers: [Layer]
     /// Per-frequency divisors from `rope_freqs.weight` (llama 3.1 style scaling), if present.
     public let ropeFreqFactors: [Float]?
 
+    /// Bytes of the weights as stored in the file (what a decode step reads).
     public var totalBytes: Int {
         var b = tokenEmbedding.bytes + outputNorm.bytes + (tiedOutput ? 0 : output.bytes)
-        for l in layers { b += l.attnNorm.bytes + l.qkv.bytes + l.attnOutput.bytes + l.ffnNorm.bytes + l.gateUp.bytes + l.down.bytes }
+        for l in layers { b += l.attnNorm.bytes + l.ffnNorm.bytes + l.matrices.reduce(0) { $0 + $1.bytes } }
         return b
     }
 
+    /// fp32 floats needed to hold the largest layer dequantized (prefill's weight panel).
+    var largestLayerFloats: Int {
+        layers.map { $0.matrices.reduce(0) { $0 + $1.rows * $1.columns } }.max() ?? 0
+    }
+
     public init(gguf: GGUFFile, config c: LlamaConfig) throws {
-        func load(_ name: String, shape: [Int]) throws -> FloatBuffer {
-            let buf = FloatBuffer(count: shape.reduce(1, *))
-            try Self.fill(buf.pointer, gguf: gguf, name: name, shape: shape)
+        func vector(_ name: String, count: Int) throws -> FloatBuffer {
+            let t = try gguf.tensor(name)
+            try QuantMatrix.checkShape(t, expected: [count], file: gguf.path)
+            let buf = FloatBuffer(count: count)
+            Dequantize.into(buf.pointer, from: gguf.data(of: t).baseAddress!, type: t.type, count: count)
             return buf
         }
-        func fused(_ parts: [(String, [Int])]) throws -> FloatBuffer {
-            let total = parts.reduce(0) { $0 + $1.1.reduce(1, *) }
-            let buf = FloatBuffer(count: total)
-            var offset = 0
-            for (name, shape) in parts {
-                try Self.fill(buf.pointer + offset, gguf: gguf, name: name, shape: shape)
-                offset += shape.reduce(1, *)
-            }
-            return buf
+        func matrix(_ tensors: [(String, Int)], columns: Int) throws -> QuantMatrix {
+            try QuantMatrix(gguf: gguf, tensors: tensors.map { (name: $0.0, rows: $0.1) }, columns: columns)
         }
-        tokenEmbedding = try load("token_embd.weight", shape: [c.dim, c.vocabSize])
-        outputNorm = try load("output_norm.weight", shape: [c.dim])
+        tokenEmbedding = try matrix([("token_embd.weight", c.vocabSize)], columns: c.dim)
+        outputNorm = try vector("output_norm.weight", count: c.dim)
         if gguf.tensors["output.weight"] != nil {
-            output = try load("output.weight", shape: [c.dim, c.vocabSize])
+            output = try matrix([("output.weight", c.vocabSize)], columns: c.dim)
             tiedOutput = false
         } else {
             output = tokenEmbedding
             tiedOutput = true
         }
         if gguf.tensors["rope_freqs.weight"] != nil {
-            ropeFreqFactors = try load("rope_freqs.weight", shape: [c.headDim / 2]).toArray()
+            ropeFreqFactors = try vector("rope_freqs.weight", count: c.headDim / 2).toArray()
         } else {
             ropeFreqFactors = nil
         }
@@ -60,27 +64,14 @@ public final class LlamaWeights: @unchecked Sendable {
         for i in 0..<c.layers {
             let p = "blk.\(i)."
             layers.append(Layer(
-                attnNorm: try load(p + "attn_norm.weight", shape: [c.dim]),
-                qkv: try fused([(p + "attn_q.weight", [c.dim, c.qDim]),
-                                (p + "attn_k.weight", [c.dim, c.kvDim]),
-                                (p + "attn_v.weight", [c.dim, c.kvDim])]),
-                attnOutput: try load(p + "attn_output.weight", shape: [c.qDim, c.dim]),
-                ffnNorm: try load(p + "ffn_norm.weight", shape: [c.dim]),
-                gateUp: try fused([(p + "ffn_gate.weight", [c.dim, c.ffnDim]),
-                                   (p + "ffn_up.weight", [c.dim, c.ffnDim])]),
-                down: try load(p + "ffn_down.weight", shape: [c.ffnDim, c.dim])))
+                attnNorm: try vector(p + "attn_norm.weight", count: c.dim),
+                qkv: try matrix([(p + "attn_q.weight", c.qDim), (p + "attn_k.weight", c.kvDim), (p + "attn_v.weight", c.kvDim)],
+                                columns: c.dim),
+                attnOutput: try matrix([(p + "attn_output.weight", c.dim)], columns: c.qDim),
+                ffnNorm: try vector(p + "ffn_norm.weight", count: c.dim),
+                gateUp: try matrix([(p + "ffn_gate.weight", c.ffnDim), (p + "ffn_up.weight", c.ffnDim)], columns: c.dim),
+                down: try matrix([(p + "ffn_down.weight", c.dim)], columns: c.ffnDim)))
         }
         self.layers = layers
-    }
-
-    /// Dequantizes tensor `name` into `out` after checking its shape (ggml order).
-    static func fill(_ out: UnsafeMutablePointer<Float>, gguf: GGUFFile, name: String, shape: [Int]) throws {
-        let t = try gguf.tensor(name)
-        // ggml drops trailing 1-dims inconsistently; compare without them.
-        func trimmed(_ s: [Int]) -> [Int] { var s = s; while s.count > 1, s.last == 1 { s.removeLast() }; return s }
-        guard trimmed(t.shape) == trimmed(shape) else {
-            throw GGUFError.badTensorShape(file: gguf.path, tensor: name, expected: shape, found: t.shape)
-        }
-        Dequantize.into(out, from: gguf.data(of: t).baseAddress!, type: t.type, count: t.elementCount)
     }
 }

@@ -6,6 +6,9 @@ public enum EngineError: Error, CustomStringConvertible, Equatable {
     /// the trained context are extrapolated; beyond 4× results mean nothing).
     case promptTooLong(tokens: Int, limit: Int, contextLength: Int)
     case invalidArgument(name: String, value: String, reason: String)
+    /// A kernel variant was asked for that this CPU cannot run.
+    case kernelUnsupported(variant: String, supported: [String])
+    case kernelUnknown(variable: String, value: String, known: [String])
 
     public var description: String {
         switch self {
@@ -14,6 +17,10 @@ public enum EngineError: Error, CustomStringConvertible, Equatable {
         case let .promptTooLong(n, limit, ctx):
             return "prompt + max_new_tokens = \(n) tokens exceeds the engine's limit of \(limit) (4 × the model's trained context length \(ctx))"
         case let .invalidArgument(name, value, reason): return "\(name) = \(value): \(reason)"
+        case let .kernelUnsupported(v, supported):
+            return "kernel variant '\(v)' is not supported by this CPU; supported: \(supported.joined(separator: ", "))"
+        case let .kernelUnknown(variable, value, known):
+            return "\(variable)=\(value): unknown kernel variant; known: \(known.joined(separator: ", "))"
         }
     }
 }

@@ -31,11 +31,13 @@ struct BenchEngineCommand: ParsableCommand {
         var engine: String
         var policy: String
         var blas: String
+        /// The matrix-vector kernel variant that ran (PYRAMIDKV_KERNEL forces one).
+        var kernel: String
         var threads: Int
         var decodeTokens: Int
         var rows: [Row]
         var baseline: [Row]?
-        enum CodingKeys: String, CodingKey { case engine, policy, blas, threads, rows, baseline, decodeTokens = "decode_tokens" }
+        enum CodingKeys: String, CodingKey { case engine, policy, blas, kernel, threads, rows, baseline, decodeTokens = "decode_tokens" }
     }
 
     func run() throws {
@@ -75,7 +77,7 @@ struct BenchEngineCommand: ParsableCommand {
             rows.append(samples.sorted { $0.prefillTokensPerSecond < $1.prefillTokensPerSecond }[samples.count / 2])
         }
         var report = Report(engine: "pyramidkv", policy: config.map { "\($0.policy.rawValue)@\($0.budget) \($0.layout.rawValue)" } ?? "fullkv \(policy.resolvedLayout.rawValue)",
-                            blas: BLASRuntime.coreName, threads: BLASRuntime.threads,
+                            blas: BLASRuntime.coreName, kernel: KernelRuntime.variant.rawValue, threads: KernelRuntime.threads,
                             decodeTokens: decode, rows: rows, baseline: nil)
         if let baselineScript { report.baseline = try runBaseline(script: baselineScript, lengths: lengths) }
         if json { try printJSON(report) } else { printTable(report) }
@@ -98,7 +100,7 @@ struct BenchEngineCommand: ParsableCommand {
     }
 
     func printTable(_ r: Report) {
-        print("engine: \(r.engine)  policy: \(r.policy)  BLAS: \(r.blas), \(r.threads) threads  decode: \(r.decodeTokens) tokens after each prompt")
+        print("engine: \(r.engine)  policy: \(r.policy)  kernels: \(r.kernel)  BLAS: \(r.blas), \(r.threads) threads  decode: \(r.decodeTokens) tokens after each prompt")
         var header = "context  prefill tok/s  decode tok/s  peak RSS MiB  KV MiB"
         if r.baseline != nil { header += "  | llama.cpp prefill  decode  RSS  | ratio prefill  decode" }
         print(header)

@@ -6,7 +6,7 @@ struct ModelOptions: ParsableArguments {
     @Option(name: .long, help: "GGUF model file (default: $PYRAMIDKV_HOME/models/\(DefaultAssets.modelFileName)).")
     var model: String?
 
-    @Option(name: .long, help: "BLAS threads (default: all cores).")
+    @Option(name: .long, help: "Threads for the engine kernels and BLAS (default: all cores).")
     var threads: Int?
 
     func resolvedPath() throws -> String { try model ?? DefaultAssets.requireModel() }
@@ -14,7 +14,7 @@ struct ModelOptions: ParsableArguments {
     func load() throws -> LlamaModel {
         if let threads {
             guard threads > 0 else { throw ValidationError("--threads must be ≥ 1 (got \(threads))") }
-            BLASRuntime.setThreads(threads)
+            KernelRuntime.setThreads(threads)
         }
         return try LlamaModel(path: try resolvedPath())
     }

@@ -1,0 +1,44 @@
+// Internal to CKernels: the per-variant row-dot kernels and their dispatch table.
+#ifndef PKV_QDOT_INTERNAL_H
+#define PKV_QDOT_INTERNAL_H
+#include "CKernels.h"
+
+// y[r] = dot(row r of w, x) for r < rows. Rows are `row_bytes` apart and hold `n` elements in
+// the kernel's ggml type; `xs` holds the sums of x over each 32-element block (Q4_1 needs them).
+typedef void (*pkv_rows_fn)(const uint8_t *w, int64_t row_bytes, int64_t n, const float *x,
+                            const float *xs, float *y, int64_t rows);
+
+// Index of a ggml type in the tables below, or -1 when the type has no kernel.
+int pkv_type_slot(int ggml_type);
+#define PKV_TYPE_SLOTS 9
+
+// Filled by qdot_scalar.c, qdot_avx2.c and qdot_avx512.c.
+void pkv_fill_rows_scalar(pkv_rows_fn table[PKV_TYPE_SLOTS]);
+void pkv_fill_rows_avx2(pkv_rows_fn table[PKV_TYPE_SLOTS]);
+void pkv_fill_rows_avx512(pkv_rows_fn table[PKV_TYPE_SLOTS]);
+
+// fp32 dot products per variant (used for K-quants after a block is dequantized).
+float pkv_dot_f32_scalar(const float *a, const float *b, int64_t n);
+
+enum { SLOT_F32, SLOT_F16, SLOT_BF16, SLOT_Q4_0, SLOT_Q4_1, SLOT_Q8_0, SLOT_Q4_K, SLOT_Q5_K, SLOT_Q6_K };
+
+static inline uint16_t pkv_rd16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
+
+// K-quant rows: dequantize one 256-element super-block into L1 and dot it with x.
+#define PKV_KQUANT_ROWS(NAME, DEQUANT, BLOCK_BYTES, DOT)                                        \
+    static void NAME(const uint8_t *w, int64_t rb, int64_t n, const float *x, const float *xs, \
+                     float *y, int64_t rows) {                                                 \
+        (void)xs;                                                                              \
+        float buf[256] __attribute__((aligned(64)));                                           \
+        for (int64_t r = 0; r < rows; r++) {                                                   \
+            const uint8_t *b = w + r * rb;                                                     \
+            float acc = 0.0f;                                                                  \
+            for (int64_t i = 0; i < n / 256; i++) {                                            \
+                DEQUANT(b + i * (BLOCK_BYTES), buf, 256);                                      \
+                acc += DOT(buf, x + 256 * i, 256);                                             \
+            }                                                                                  \
+            y[r] = acc;                                                                        \
+        }                                                                                      \
+    }
+
+#endif

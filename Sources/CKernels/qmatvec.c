@@ -1,0 +1,164 @@
+// Matrix-vector products on weights kept in their ggml block type, split by rows over the
+// thread pool, with the SIMD variant chosen at run time from the CPU's features.
+#include "qdot_internal.h"
+#include <stdlib.h>
+
+static pkv_rows_fn tables[3][PKV_TYPE_SLOTS];
+static int tables_ready;
+static int current_variant = -1;
+
+int pkv_type_slot(int t) {
+    switch (t) {
+    case 0: return SLOT_F32;
+    case 1: return SLOT_F16;
+    case 30: return SLOT_BF16;
+    case 2: return SLOT_Q4_0;
+    case 3: return SLOT_Q4_1;
+    case 8: return SLOT_Q8_0;
+    case 12: return SLOT_Q4_K;
+    case 13: return SLOT_Q5_K;
+    case 14: return SLOT_Q6_K;
+    default: return -1;
+    }
+}
+
+int pkv_type_has_kernel(int ggml_type) { return pkv_type_slot(ggml_type) >= 0; }
+
+int pkv_variant_supported(int v) {
+    switch (v) {
+    case PKV_VARIANT_SCALAR: return 1;
+    case PKV_VARIANT_AVX2:
+#if defined(__x86_64__)
+        __builtin_cpu_init();
+        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
+#else
+        return 0;
+#endif
+    case PKV_VARIANT_AVX512: return pkv_cpu_level() >= 2;
+    default: return 0;
+    }
+}
+
+static void ensure_tables(void) {
+    if (tables_ready) return;
+    pkv_fill_rows_scalar(tables[PKV_VARIANT_SCALAR]);
+    pkv_fill_rows_avx2(tables[PKV_VARIANT_AVX2]);
+    pkv_fill_rows_avx512(tables[PKV_VARIANT_AVX512]);
+    tables_ready = 1;
+}
+
+int pkv_variant_best(void) {
+    if (pkv_variant_supported(PKV_VARIANT_AVX512)) return PKV_VARIANT_AVX512;
+    if (pkv_variant_supported(PKV_VARIANT_AVX2)) return PKV_VARIANT_AVX2;
+    return PKV_VARIANT_SCALAR;
+}
+
+int pkv_variant_select(int v) {
+    if (!pkv_variant_supported(v)) return -1;
+    ensure_tables();
+    current_variant = v;
+    return 0;
+}
+
+int pkv_variant_current(void) {
+    if (current_variant < 0) pkv_variant_select(pkv_variant_best());
+    return current_variant;
+}
+
+const char *pkv_variant_name(int v) {
+    switch (v) {
+    case PKV_VARIANT_SCALAR: return "scalar";
+    case PKV_VARIANT_AVX2: return "avx2";
+    case PKV_VARIANT_AVX512: return "avx512";
+    default: return "unknown";
+    }
+}
+
+typedef struct {
+    const pkv_qsegment *segs;
+    int32_t nsegs;
+    int64_t n;
+    const float *x, *xs;
+    float *y;
+    pkv_rows_fn *table;
+} matvec_job;
+
+// Rows [begin, end) of the stacked segments.
+static void matvec_part(void *ctx, int64_t begin, int64_t end) {
+    const matvec_job *j = ctx;
+    int64_t first = 0;
+    for (int32_t s = 0; s < j->nsegs && first < end; s++) {
+        const pkv_qsegment *g = &j->segs[s];
+        int64_t lo = begin > first ? begin : first, hi = end < first + g->rows ? end : first + g->rows;
+        if (lo < hi) {
+            j->table[pkv_type_slot(g->type)]((const uint8_t *)g->data + (lo - first) * g->row_bytes, g->row_bytes,
+                                             j->n, j->x, j->xs, j->y + lo, hi - lo);
+        }
+        first += g->rows;
+    }
+}
+
+// Below this many multiply-adds a product runs on the calling thread: waking workers costs more.
+#define PKV_PARALLEL_MIN_MACS 65536
+
+void pkv_qmatvec(const pkv_qsegment *segs, int32_t nsegs, int64_t n, const float *x, float *y, int variant) {
+    if (variant < 0) variant = pkv_variant_current();
+    ensure_tables();
+    int64_t rows = 0;
+    for (int32_t s = 0; s < nsegs; s++) rows += segs[s].rows;
+    int64_t blocks = n / 32;
+    float stack_sums[1024];
+    float *xs = blocks <= 1024 ? stack_sums : malloc((size_t)blocks * sizeof(float));
+    for (int64_t b = 0; b < blocks; b++) {
+        float s = 0.0f;
+        for (int k = 0; k < 32; k++) s += x[32 * b + k];
+        xs[b] = s;
+    }
+    matvec_job job = { segs, nsegs, n, x, xs, y, tables[variant] };
+    if (rows * n < PKV_PARALLEL_MIN_MACS) matvec_part(&job, 0, rows);
+    else pkv_parallel_for(rows, matvec_part, &job);
+    if (xs != stack_sums) free(xs);
+}
+
+// ---- dequantization of whole segments (prefill's per-layer fp32 panel) --------------------
+
+static void dequant_segment(int type, const void *src, float *dst, int64_t count) {
+    switch (type) {
+    case 0: pkv_dequant_f32(src, dst, count); break;
+    case 1: pkv_dequant_f16(src, dst, count); break;
+    case 30: pkv_dequant_bf16(src, dst, count); break;
+    case 2: pkv_dequant_q4_0(src, dst, count); break;
+    case 3: pkv_dequant_q4_1(src, dst, count); break;
+    case 8: pkv_dequant_q8_0(src, dst, count); break;
+    case 12: pkv_dequant_q4_k(src, dst, count); break;
+    case 13: pkv_dequant_q5_k(src, dst, count); break;
+    case 14: pkv_dequant_q6_k(src, dst, count); break;
+    default: break;
+    }
+}
+
+typedef struct {
+    const pkv_qsegment *segs;
+    int32_t nsegs;
+    int64_t n;
+    float *out;
+} dequant_job;
+
+static void dequant_part(void *ctx, int64_t begin, int64_t end) {
+    const dequant_job *j = ctx;
+    int64_t first = 0;
+    for (int32_t s = 0; s < j->nsegs && first < end; s++) {
+        const pkv_qsegment *g = &j->segs[s];
+        int64_t lo = begin > first ? begin : first, hi = end < first + g->rows ? end : first + g->rows;
+        if (lo < hi)
+            dequant_segment(g->type, (const uint8_t *)g->data + (lo - first) * g->row_bytes, j->out + lo * j->n, (hi - lo) * j->n);
+        first += g->rows;
+    }
+}
+
+void pkv_qdequant(const pkv_qsegment *segs, int32_t nsegs, int64_t n, float *out) {
+    int64_t rows = 0;
+    for (int32_t s = 0; s < nsegs; s++) rows += segs[s].rows;
+    dequant_job job = { segs, nsegs, n, out };
+    pkv_parallel_for(rows, dequant_part, &job);
+}

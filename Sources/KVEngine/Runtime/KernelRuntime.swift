@@ -1,0 +1,69 @@
+import CKernels
+import Foundation
+
+/// The SIMD variant of the matrix-vector and attention kernels.
+public enum KernelVariant: String, CaseIterable, Sendable {
+    case scalar, avx2, avx512
+
+    var code: Int32 {
+        switch self {
+        case .scalar: Int32(PKV_VARIANT_SCALAR)
+        case .avx2: Int32(PKV_VARIANT_AVX2)
+        case .avx512: Int32(PKV_VARIANT_AVX512)
+        }
+    }
+
+    init?(code: Int32) {
+        guard let v = Self.allCases.first(where: { $0.code == code }) else { return nil }
+        self = v
+    }
+
+    /// Whether this CPU can run the variant.
+    public var isSupported: Bool { pkv_variant_supported(code) != 0 }
+}
+
+/// Chooses the kernels' variant and thread count for the whole process.
+public enum KernelRuntime {
+    /// Forces a variant (`scalar`, `avx2`, `avx512`); unset means the best the CPU has.
+    public static let variantVariable = "PYRAMIDKV_KERNEL"
+
+    public static var variant: KernelVariant { KernelVariant(code: pkv_variant_current()) ?? .scalar }
+    public static var best: KernelVariant { KernelVariant(code: pkv_variant_best()) ?? .scalar }
+    public static var supported: [KernelVariant] { KernelVariant.allCases.filter(\.isSupported) }
+
+    public static func select(_ v: KernelVariant) throws {
+        guard pkv_variant_select(v.code) == 0 else {
+            throw EngineError.kernelUnsupported(variant: v.rawValue, supported: supported.map(\.rawValue))
+        }
+    }
+
+    /// Applies `PYRAMIDKV_KERNEL` when set; an unknown or unsupported value is an error, not a
+    /// silent fallback, so a benchmark never reports a variant that did not run.
+    public static func configureFromEnvironment() throws {
+        guard let raw = ProcessInfo.processInfo.environment[variantVariable], !raw.isEmpty else { return }
+        guard let v = KernelVariant(rawValue: raw.lowercased()) else {
+            throw EngineError.kernelUnknown(variable: variantVariable, value: raw, known: KernelVariant.allCases.map(\.rawValue))
+        }
+        try select(v)
+    }
+
+    /// Applies the environment once per process and, unless a caller already chose, gives the
+    /// kernels as many threads as OpenBLAS has. Called by every model load.
+    public static func ensureConfigured() throws {
+        try startup.get()
+    }
+
+    private static let startup: Result<Void, EngineError> = {
+        if pkv_pool_threads() == 1 { _ = pkv_pool_set_threads(Int32(max(1, BLASRuntime.threads))) }
+        do { try configureFromEnvironment() } catch let e as EngineError { return .failure(e) } catch { fatalError("\(error)") }
+        return .success(())
+    }()
+
+    /// Threads for the engine's own kernels and for OpenBLAS alike.
+    public static func setThreads(_ n: Int) {
+        BLASRuntime.setThreads(max(1, n))
+        _ = pkv_pool_set_threads(Int32(max(1, n)))
+    }
+
+    public static var threads: Int { Int(pkv_pool_threads()) }
+}
