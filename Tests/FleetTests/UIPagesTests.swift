@@ -164,6 +164,39 @@ import Testing
     }
 }
 
+extension UIPagesTests {
+    /// A LongBench sample has no needle: its page shows the stored input and context (escaped,
+    /// long text elided in the middle), its answers, and no needle heatmap on the experiment page.
+    @Test func longBenchSamplePageShowsTheStoredRecord() async throws {
+        let coordinator = try await RunningCoordinator.start(in: directory)
+        let spec = ExperimentSpec(benchmark: .longbench, modelSha256: modelHash, policies: [PolicyConfig(name: "snapkv")],
+                                  budgets: [128], longbench: LongBenchSweep(datasets: [LongBenchDatasetProtocol(
+                                      dataset: "qasper", promptTemplate: "Q {context} {input}", maxNewTokens: 16,
+                                      applyChatTemplate: true)], maxLength: 3500, datasetVersion: "v1"))
+        let context = "<b>start</b> " + String(repeating: "filler ", count: 400) + " the \"end\""
+        let record = SampleSpec(benchmark: .longbench, dataset: "qasper", recordId: "q-1", input: "Who <i>wrote</i> it?",
+                                context: context, answers: ["<u>Ada</u>", "Ada Lovelace"])
+        let submitted = try await coordinator.store.submit(SubmitRequest(spec: spec, samples: [record]))
+        let lease = try #require(try await coordinator.store.lease(leaseRequest("w-lb")))
+        var result = sampleResult(lease.pendingSampleIds[0], prediction: "Ada")
+        result.scores = [MetricScore(metric: "qa_f1_score", score: 1)]
+        _ = try await coordinator.store.postPrediction(job: lease.jobId, PredictionPost(token: lease.token, result: result))
+
+        let experiment = try await get(coordinator, "/ui/experiments/\(submitted.experiment)", bearer: adminToken).body
+        #expect(experiment.contains("<th class=\"num\">qasper</th>"))
+        #expect(!experiment.contains("id=\"heatmaps\""))
+        let page = try await get(coordinator, "/ui/experiments/\(submitted.experiment)/jobs/\(lease.jobId)/samples/"
+                                 + lease.pendingSampleIds[0], bearer: adminToken).body
+        #expect(page.contains("Who &lt;i&gt;wrote&lt;/i&gt; it?"))
+        #expect(page.contains("&lt;b&gt;start&lt;/b&gt; filler"))
+        #expect(page.contains("characters…]"))
+        #expect(page.contains("the &quot;end&quot;"))
+        #expect(page.contains("<li>&lt;u&gt;Ada&lt;/u&gt;</li><li>Ada Lovelace</li>"))
+        #expect(!page.contains("<b>") && !page.contains("<i>") && !page.contains("<u>"))
+        await coordinator.stop()
+    }
+}
+
 /// URLSession without following redirects or storing cookies, so a test sees the 303 and its
 /// Set-Cookie as the browser receives them.
 final class NoRedirectClient: NSObject, URLSessionTaskDelegate, Sendable {
