@@ -18,11 +18,13 @@ typedef struct {
 PKV_CLONES
 static void attend_stream(const attention_job *j, int64_t s) {
     const int64_t g = j->heads_per_stream, d = j->d, n = j->streams[s].count;
-    const float *k = j->streams[s].keys, *v = j->streams[s].values;
+    const pkv_kv_view *view = &j->streams[s];
+    const float *k = view->keys, *v = view->values;
+    float kbuf[PKV_MAX_HEAD_DIM], vbuf[PKV_MAX_HEAD_DIM];
     const float *q = j->q + s * g * d;
     float *out = j->out + s * g * d, *p = j->scratch + j->scratch_offsets[s];
     for (int64_t t = 0; t < n; t++) {
-        const float *kt = k + t * d;
+        const float *kt = k ? k + t * d : (pkv_f16_to_f32_rows(view->half_keys + t * d, kbuf, d), kbuf);
         for (int64_t h = 0; h < g; h++) {
             const float *qh = q + h * d;
             float dot = 0.0f;
@@ -42,7 +44,7 @@ static void attend_stream(const attention_job *j, int64_t s) {
         for (int64_t i = 0; i < d; i++) oh[i] = 0.0f;
     }
     for (int64_t t = 0; t < n; t++) {
-        const float *vt = v + t * d;
+        const float *vt = v ? v + t * d : (pkv_f16_to_f32_rows(view->half_values + t * d, vbuf, d), vbuf);
         for (int64_t h = 0; h < g; h++) {
             const float w = p[h * n + t];
             float *oh = out + h * d;

@@ -1,5 +1,8 @@
-// A persistent thread pool for the kernels: workers are started once and spin briefly between
-// jobs (decode issues a job every few microseconds), then sleep on a condition variable.
+// A persistent thread pool for the kernels. Workers start once, spin briefly between jobs
+// (decode issues one every few microseconds), then sleep on a condition variable.
+// A job is cut into a few parts per thread that anyone may claim, the caller included, so a
+// worker the OS has descheduled (2 vCPUs shared with OpenBLAS, or another process) delays
+// nothing: the caller runs the parts nobody claimed and waits only for parts being run.
 // One job at a time: a caller that finds the pool busy (another session, or a nested call)
 // runs its job inline instead of waiting.
 #include "CKernels.h"
@@ -13,23 +16,28 @@
 #define PKV_PAUSE() ((void)0)
 #endif
 
-#define PKV_MAX_THREADS 256
-#define PKV_SPINS 20000
+#define PKV_MAX_THREADS 64
+#define PKV_PARTS_PER_THREAD 4
+#define PKV_MAX_PARTS (PKV_MAX_THREADS * PKV_PARTS_PER_THREAD)
+#define PKV_SPINS 4000
 
 static struct {
     pthread_mutex_t submit;          // held by the caller for the whole job
     pthread_mutex_t sleep_lock;
     pthread_cond_t wake;
     atomic_uint_fast64_t generation; // bumped once per job
-    atomic_int pending;              // workers still running the current job
+    atomic_int claimed[PKV_MAX_PARTS];
+    atomic_int done;                 // parts finished in the current job
     atomic_int sleepers;
     atomic_int stop;
     int threads;                     // including the caller
     pthread_t workers[PKV_MAX_THREADS];
+    uint_fast64_t start_generation;
+    // The current job; written before its parts are reset, read after a part is claimed.
     pkv_task_fn fn;
     void *ctx;
     int64_t n;
-    uint_fast64_t start_generation;
+    int parts;
 } pool = {
     .submit = PTHREAD_MUTEX_INITIALIZER,
     .sleep_lock = PTHREAD_MUTEX_INITIALIZER,
@@ -39,15 +47,21 @@ static struct {
 
 static pthread_mutex_t resize_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static inline void run_part(int part, int parts) {
-    int64_t begin = pool.n * part / parts, end = pool.n * (part + 1) / parts;
-    if (begin < end) pool.fn(pool.ctx, begin, end);
+// Claims and runs unclaimed parts, starting at `first` and going round once.
+static void run_parts(int first) {
+    int parts = pool.parts;
+    for (int k = 0; k < parts; k++) {
+        int p = (first + k) % parts, expected = 0;
+        if (!atomic_compare_exchange_strong(&pool.claimed[p], &expected, 1)) continue;
+        int64_t begin = pool.n * p / pool.parts, end = pool.n * (p + 1) / pool.parts;
+        if (begin < end) pool.fn(pool.ctx, begin, end);
+        atomic_fetch_add(&pool.done, 1);
+    }
 }
 
 static void *worker_main(void *arg) {
     int index = (int)(intptr_t)arg;
-    // The generation when the pool was resized (no job can start before set_threads returns);
-    // reading it here instead could skip a job submitted before this thread first ran.
+    // The generation when the pool was resized: no job starts before set_threads returns.
     uint_fast64_t seen = pool.start_generation;
     for (;;) {
         int spins = 0;
@@ -64,8 +78,7 @@ static void *worker_main(void *arg) {
         }
         if (atomic_load(&pool.stop)) return NULL;
         seen = g;
-        run_part(index, pool.threads);
-        atomic_fetch_sub(&pool.pending, 1);
+        run_parts(index * PKV_PARTS_PER_THREAD);
     }
 }
 
@@ -108,18 +121,22 @@ void pkv_parallel_for(int64_t n, pkv_task_fn fn, void *ctx) {
         fn(ctx, 0, n);
         return;
     }
-    int parts = pool.threads;
+    int64_t parts = (int64_t)pool.threads * PKV_PARTS_PER_THREAD;
     pool.fn = fn;
     pool.ctx = ctx;
     pool.n = n;
-    atomic_store(&pool.pending, parts - 1);
+    pool.parts = (int)(parts < n ? parts : n);
+    atomic_store(&pool.done, 0);
+    // A late worker of the previous job may claim a part as soon as it is reset: everything
+    // above is written first, and all of these are sequentially consistent.
+    for (int p = 0; p < pool.parts; p++) atomic_store(&pool.claimed[p], 0);
     atomic_fetch_add(&pool.generation, 1);
     if (atomic_load(&pool.sleepers) > 0) {
         pthread_mutex_lock(&pool.sleep_lock);
         pthread_cond_broadcast(&pool.wake);
         pthread_mutex_unlock(&pool.sleep_lock);
     }
-    run_part(0, parts);
-    while (atomic_load(&pool.pending) > 0) PKV_PAUSE();
+    run_parts(0);
+    while (atomic_load(&pool.done) < pool.parts) PKV_PAUSE();
     pthread_mutex_unlock(&pool.submit);
 }

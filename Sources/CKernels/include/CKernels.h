@@ -78,15 +78,24 @@ void pkv_qdequant(const pkv_qsegment *segs, int32_t nsegs, int64_t n, float *out
 
 // ---- decode attention ----------------------------------------------------------------
 typedef struct {
-    const float *keys;    // [count][d]
+    const float *keys;    // [count][d], or NULL when the stream is f16
     const float *values;  // [count][d]
+    const uint16_t *half_keys;    // [count][d] f16, used when keys is NULL
+    const uint16_t *half_values;
     int64_t count;
 } pkv_kv_view;
+// Head dimensions decode attention supports.
+#define PKV_MAX_HEAD_DIM 512
 // For every stream s, softmax(q_h·Kᵀ·scale)·V for its heads_per_stream query heads
 // h = s·heads_per_stream …; q and out are [heads][d]. Stream s uses scratch from
 // scratch_offsets[s] (heads_per_stream · count floats).
 void pkv_decode_attention(const pkv_kv_view *streams, int64_t nstreams, int64_t heads_per_stream, int64_t d,
                           const float *q, float *out, float scale, float *scratch, const int64_t *scratch_offsets);
+
+// ---- f16 ------------------------------------------------------------------------------
+// Round to nearest even (as numpy's astype(float16)).
+void pkv_f32_to_f16(const float *src, uint16_t *dst, int64_t n);
+void pkv_f16_to_f32_rows(const uint16_t *src, float *dst, int64_t n);
 
 // ---- CPU features --------------------------------------------------------------------
 // 2 = AVX-512 F/BW/DQ/VL, 1 = AVX2+FMA, 0 = baseline.

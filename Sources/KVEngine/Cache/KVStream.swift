@@ -1,10 +1,27 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CKernels
+
+/// Element type of cached keys and values.
+public enum KVDType: String, Codable, Sendable, CaseIterable {
+    /// Full precision: the default, what every fidelity test runs.
+    case f32
+    /// Half precision, as llama.cpp caches by default: half the memory and half the bytes
+    /// each decode step reads. Prefill and compression still see fp32 (see `KVStream`).
+    case f16
+
+    public var bytes: Int { self == .f32 ? 4 : 2 }
+}
 
 /// The cached keys and values of one attention stream (a KV head, or a query head under the
 /// `query_head` layout) in one layer. Keys are stored after RoPE.
 /// Shapes: keys, values [count][dim] row-major; positions [count] (original token positions).
+///
+/// A stream is fp32 while its layer is being prefilled and compressed (policies, prefill
+/// attention and snapshots read `keys`/`values`); an f16 session then calls `narrow()`, after
+/// which rows are stored as f16 (`halfKeys`/`halfValues`) and only decode attention reads them.
+/// A later prefill widens the stream back first.
 public final class KVStream {
     public let dim: Int
     public private(set) var count = 0
@@ -12,6 +29,9 @@ public final class KVStream {
     public private(set) var keys: UnsafeMutablePointer<Float>
     public private(set) var values: UnsafeMutablePointer<Float>
     public private(set) var positions: [Int32] = []
+    /// Non-nil once narrowed to f16; `keys`/`values` are then empty.
+    public private(set) var halfKeys: UnsafeMutablePointer<UInt16>?
+    public private(set) var halfValues: UnsafeMutablePointer<UInt16>?
 
     public init(dim: Int, reserve: Int = 0) {
         self.dim = dim
@@ -23,21 +43,36 @@ public final class KVStream {
     deinit {
         keys.deallocate()
         values.deallocate()
+        halfKeys?.deallocate()
+        halfValues?.deallocate()
     }
 
+    public var dtype: KVDType { halfKeys == nil ? .f32 : .f16 }
+
     /// Bytes held by cached keys and values (what the policy kept, not the capacity).
-    public var bytes: Int { 2 * count * dim * MemoryLayout<Float>.size }
+    public var bytes: Int { 2 * count * dim * dtype.bytes }
 
     private func grow(to needed: Int) {
         let newCap = max(needed, capacity * 2, 16)
-        let k = UnsafeMutablePointer<Float>.allocate(capacity: newCap * dim)
-        let v = UnsafeMutablePointer<Float>.allocate(capacity: newCap * dim)
-        k.update(from: keys, count: count * dim)
-        v.update(from: values, count: count * dim)
-        keys.deallocate()
-        values.deallocate()
-        keys = k
-        values = v
+        if let hk = halfKeys, let hv = halfValues {
+            let k = UnsafeMutablePointer<UInt16>.allocate(capacity: newCap * dim)
+            let v = UnsafeMutablePointer<UInt16>.allocate(capacity: newCap * dim)
+            k.update(from: hk, count: count * dim)
+            v.update(from: hv, count: count * dim)
+            hk.deallocate()
+            hv.deallocate()
+            halfKeys = k
+            halfValues = v
+        } else {
+            let k = UnsafeMutablePointer<Float>.allocate(capacity: newCap * dim)
+            let v = UnsafeMutablePointer<Float>.allocate(capacity: newCap * dim)
+            k.update(from: keys, count: count * dim)
+            v.update(from: values, count: count * dim)
+            keys.deallocate()
+            values.deallocate()
+            keys = k
+            values = v
+        }
         capacity = newCap
     }
 
@@ -45,15 +80,53 @@ public final class KVStream {
     public func append(k: UnsafePointer<Float>, v: UnsafePointer<Float>, rows: Int, stride: Int, firstPosition: Int) {
         if count + rows > capacity { grow(to: count + rows) }
         for r in 0..<rows {
-            (keys + (count + r) * dim).update(from: k + r * stride, count: dim)
-            (values + (count + r) * dim).update(from: v + r * stride, count: dim)
+            if let hk = halfKeys, let hv = halfValues {
+                pkv_f32_to_f16(k + r * stride, hk + (count + r) * dim, Int64(dim))
+                pkv_f32_to_f16(v + r * stride, hv + (count + r) * dim, Int64(dim))
+            } else {
+                (keys + (count + r) * dim).update(from: k + r * stride, count: dim)
+                (values + (count + r) * dim).update(from: v + r * stride, count: dim)
+            }
             positions.append(Int32(firstPosition + r))
         }
         count += rows
     }
 
+    /// Stores the rows as f16 from now on, releasing the fp32 copy.
+    public func narrow() {
+        guard halfKeys == nil else { return }
+        let n = max(capacity, 1) * dim
+        let hk = UnsafeMutablePointer<UInt16>.allocate(capacity: n), hv = UnsafeMutablePointer<UInt16>.allocate(capacity: n)
+        pkv_f32_to_f16(keys, hk, Int64(count * dim))
+        pkv_f32_to_f16(values, hv, Int64(count * dim))
+        keys.deallocate()
+        values.deallocate()
+        keys = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+        values = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+        halfKeys = hk
+        halfValues = hv
+    }
+
+    /// Back to fp32 rows (values rounded through f16 stay rounded).
+    public func widen() {
+        guard let hk = halfKeys, let hv = halfValues else { return }
+        let n = max(capacity, 1) * dim
+        keys.deallocate()
+        values.deallocate()
+        keys = UnsafeMutablePointer<Float>.allocate(capacity: n)
+        values = UnsafeMutablePointer<Float>.allocate(capacity: n)
+        pkv_dequant_f16(hk, keys, Int64(count * dim))
+        pkv_dequant_f16(hv, values, Int64(count * dim))
+        hk.deallocate()
+        hv.deallocate()
+        halfKeys = nil
+        halfValues = nil
+    }
+
     /// Keeps only the entries at `indices` (ascending, unique), releasing the memory of the rest.
     public func retain(indices: [Int]) {
+        let wasHalf = halfKeys != nil
+        widen()
         let n = indices.count
         let k = UnsafeMutablePointer<Float>.allocate(capacity: max(n, 1) * dim)
         let v = UnsafeMutablePointer<Float>.allocate(capacity: max(n, 1) * dim)
@@ -72,5 +145,6 @@ public final class KVStream {
         positions = pos
         count = n
         capacity = max(n, 1)
+        if wasHalf { narrow() }
     }
 }

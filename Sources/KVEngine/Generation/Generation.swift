@@ -16,9 +16,12 @@ public struct GenerationRequest: Sendable {
     public var policy: PolicyConfig?
     /// Cache layout when no policy is given (a policy carries its own).
     public var layout: CacheLayout
+    /// Element type of the cache after prefill (f32 unless asked; see `KVDType`).
+    public var kvDType: KVDType
 
     public init(promptIDs: [Int32], maxNewTokens: Int = 128, stopIDs: Set<Int32>? = nil, stopStrings: [String] = [],
-                topLogits: Int = 0, minNewTokens: Int = 0, policy: PolicyConfig? = nil, layout: CacheLayout = .kvHead) {
+                topLogits: Int = 0, minNewTokens: Int = 0, policy: PolicyConfig? = nil, layout: CacheLayout = .kvHead,
+                kvDType: KVDType = .f32) {
         self.policy = policy
         self.promptIDs = promptIDs
         self.maxNewTokens = maxNewTokens
@@ -27,6 +30,7 @@ public struct GenerationRequest: Sendable {
         self.topLogits = topLogits
         self.minNewTokens = minNewTokens
         self.layout = layout
+        self.kvDType = kvDType
     }
 }
 
@@ -79,7 +83,7 @@ public struct Generator {
         }
         let stopIDs = request.stopIDs ?? model.tokenizer.eosIDs
         let kvPolicy = try request.policy.flatMap(KVPolicies.make)
-        let session = InferenceSession(model: model, layout: request.policy?.layout ?? request.layout)
+        let session = InferenceSession(model: model, layout: request.policy?.layout ?? request.layout, kvDType: request.kvDType)
 
         let t0 = DispatchTime.now()
         var logits: [Float]

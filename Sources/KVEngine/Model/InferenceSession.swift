@@ -31,9 +31,13 @@ public final class InferenceSession {
     public private(set) var capturedWindow = 0
     private var captureStart = Int.max
 
-    public init(model: LlamaModel, layout: CacheLayout = .kvHead, chunkSize: Int = 512) {
+    /// Element type of the cache once a layer is prefilled (see `KVStream`).
+    public let kvDType: KVDType
+
+    public init(model: LlamaModel, layout: CacheLayout = .kvHead, chunkSize: Int = 512, kvDType: KVDType = .f32) {
         self.model = model
         self.chunkSize = chunkSize
+        self.kvDType = kvDType
         cache = KVCache(config: model.config, layout: layout)
         decodeScratch = ForwardScratch(config: model.config, rows: 1, tileRows: 1)
         logits = FloatBuffer(count: model.config.vocabSize)
@@ -63,6 +67,7 @@ public final class InferenceSession {
         if usePanel { s.ensurePanel(floats: model.weights.largestLayerFloats) }
         for l in 0..<c.layers {
             if usePanel { s.loadPanel(model.weights.layers[l]) }
+            for stream in cache.layers[l] { stream.widen() }
             var start = 0
             while start < n {
                 let t = min(chunkSize, n - start)
@@ -71,6 +76,7 @@ public final class InferenceSession {
                 start += t
             }
             afterLayer?(l)
+            if kvDType == .f16 { for stream in cache.layers[l] { stream.narrow() } }
         }
         s.unloadPanel()
         position += n
@@ -104,6 +110,7 @@ public final class InferenceSession {
                 stream.append(k: source.keys, v: source.values, rows: source.count, stride: dim, firstPosition: 0)
             }
         }
+        if kvDType == .f16 { for streams in cache.layers { for stream in streams { stream.narrow() } } }
         position = snapshot.promptIDs.count
         // The next token is read from this buffer (`argmaxOfLastLogits`).
         snapshot.logits.withUnsafeBufferPointer { logits.pointer.update(from: $0.baseAddress!, count: $0.count) }
@@ -235,7 +242,12 @@ public final class InferenceSession {
         offsets.reserveCapacity(streams.count)
         var total = 0
         for stream in streams {
-            views.append(pkv_kv_view(keys: stream.keys, values: stream.values, count: Int64(stream.count)))
+            if let hk = stream.halfKeys, let hv = stream.halfValues {
+                views.append(pkv_kv_view(keys: nil, values: nil, half_keys: hk, half_values: hv, count: Int64(stream.count)))
+            } else {
+                views.append(pkv_kv_view(keys: stream.keys, values: stream.values, half_keys: nil, half_values: nil,
+                                         count: Int64(stream.count)))
+            }
             offsets.append(Int64(total))
             total += headsPerStream * stream.count
         }

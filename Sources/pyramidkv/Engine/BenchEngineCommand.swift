@@ -13,6 +13,8 @@ struct BenchEngineCommand: ParsableCommand {
     @Option(help: "Repetitions per length (the median is reported).") var repeats = 1
     @OptionGroup var policy: PolicyOptions
     @Option(help: "Also run llama.cpp (llama-cpp-python) via this script and print ratios.") var baselineScript: String?
+    @Option(help: "KV cache element type once a layer is prefilled: f32 (default, as the fidelity tests run) or f16 (as llama.cpp caches).")
+    var kvDtype: KVDType = .f32
     @Flag(help: "Print JSON.") var json = false
 
     struct Row: Codable {
@@ -33,11 +35,12 @@ struct BenchEngineCommand: ParsableCommand {
         var blas: String
         /// The matrix-vector kernel variant that ran (PYRAMIDKV_KERNEL forces one).
         var kernel: String
+        var kvDType: String
         var threads: Int
         var decodeTokens: Int
         var rows: [Row]
         var baseline: [Row]?
-        enum CodingKeys: String, CodingKey { case engine, policy, blas, kernel, threads, rows, baseline, decodeTokens = "decode_tokens" }
+        enum CodingKeys: String, CodingKey { case engine, policy, blas, kernel, kvDType = "kv_dtype", threads, rows, baseline, decodeTokens = "decode_tokens" }
     }
 
     func run() throws {
@@ -58,7 +61,7 @@ struct BenchEngineCommand: ParsableCommand {
             var samples: [Row] = []
             for _ in 0..<max(1, repeats) {
                 PeakRSS.reset()
-                let session = InferenceSession(model: llm, layout: config?.layout ?? policy.resolvedLayout)
+                let session = InferenceSession(model: llm, layout: config?.layout ?? policy.resolvedLayout, kvDType: kvDtype)
                 let t0 = DispatchTime.now()
                 _ = try KVCompression.prefillAndCompress(session: session, ids: ids, policy: kvPolicy)
                 session.releasePrefillScratch()
@@ -77,7 +80,7 @@ struct BenchEngineCommand: ParsableCommand {
             rows.append(samples.sorted { $0.prefillTokensPerSecond < $1.prefillTokensPerSecond }[samples.count / 2])
         }
         var report = Report(engine: "pyramidkv", policy: config.map { "\($0.policy.rawValue)@\($0.budget) \($0.layout.rawValue)" } ?? "fullkv \(policy.resolvedLayout.rawValue)",
-                            blas: BLASRuntime.coreName, kernel: KernelRuntime.variant.rawValue, threads: KernelRuntime.threads,
+                            blas: BLASRuntime.coreName, kernel: KernelRuntime.variant.rawValue, kvDType: kvDtype.rawValue, threads: KernelRuntime.threads,
                             decodeTokens: decode, rows: rows, baseline: nil)
         if let baselineScript { report.baseline = try runBaseline(script: baselineScript, lengths: lengths) }
         if json { try printJSON(report) } else { printTable(report) }
@@ -100,7 +103,7 @@ struct BenchEngineCommand: ParsableCommand {
     }
 
     func printTable(_ r: Report) {
-        print("engine: \(r.engine)  policy: \(r.policy)  kernels: \(r.kernel)  BLAS: \(r.blas), \(r.threads) threads  decode: \(r.decodeTokens) tokens after each prompt")
+        print("engine: \(r.engine)  policy: \(r.policy)  kernels: \(r.kernel)  KV: \(r.kvDType)  BLAS: \(r.blas), \(r.threads) threads  decode: \(r.decodeTokens) tokens after each prompt")
         var header = "context  prefill tok/s  decode tok/s  peak RSS MiB  KV MiB"
         if r.baseline != nil { header += "  | llama.cpp prefill  decode  RSS  | ratio prefill  decode" }
         print(header)

@@ -15,6 +15,7 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Report the top-K logits of the first generated position.") var topLogits = 0
     @Option(help: "Stop when the text contains this string (repeatable).") var stop: [String] = []
     @OptionGroup var policy: PolicyOptions
+    @Option(help: "KV cache element type once a layer is prefilled: f32 (default, for fidelity) or f16.") var kvDtype: KVDType = .f32
     @Flag(help: "Print the result as JSON.") var json = false
 
     func validate() throws {
@@ -39,7 +40,7 @@ struct GenerateCommand: ParsableCommand {
         }
         let result = try Generator(model: llm).generate(
             GenerationRequest(promptIDs: ids, maxNewTokens: maxNewTokens, stopStrings: stop, topLogits: topLogits,
-                              policy: try policy.config(), layout: policy.resolvedLayout))
+                              policy: try policy.config(), layout: policy.resolvedLayout, kvDType: kvDtype))
         if json { try printJSON(result) } else { print(result.text) }
     }
 

@@ -34,3 +34,4 @@ struct PolicyOptions: ParsableArguments {
 extension PolicyConfig.Name: ExpressibleByArgument {}
 extension PolicyConfig.Pool: ExpressibleByArgument {}
 extension PolicyConfig.Preset: ExpressibleByArgument {}
+extension KVDType: ExpressibleByArgument {}
