@@ -61,7 +61,7 @@ public enum KernelRuntime {
 
     /// Threads for the engine's own kernels and for OpenBLAS alike.
     public static func setThreads(_ n: Int) {
-        BLASRuntime.setThreads(ProcessInfo.processInfo.environment["PKV_BLAS1"] != nil ? 1 : max(1, n))
+        BLASRuntime.setThreads(max(1, n))
         _ = pkv_pool_set_threads(Int32(max(1, n)))
     }
 
