@@ -78,22 +78,41 @@ static void rows_q4_0(const uint8_t *w, int64_t rb, int64_t n, const float *x, c
     }
 }
 
+// One Q4_1 block: the (d, m) pair converted with one instruction; the min term accumulates apart.
+static inline __m512 q4_1_block(const uint8_t *b, __m512 x0, __m512 x1, __m512i mask, __m512 acc, float *mins, float xsum) {
+    __m512i q = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(b + 4)));
+    __m512 s = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_and_si512(q, mask)), x0);
+    s = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_srli_epi32(q, 4)), x1, s);
+    int32_t dm_bits;
+    __builtin_memcpy(&dm_bits, b, 4);
+    __m128 dm = _mm_cvtph_ps(_mm_cvtsi32_si128(dm_bits));
+    *mins += _mm_cvtss_f32(_mm_movehdup_ps(dm)) * xsum;
+    return _mm512_fmadd_ps(_mm512_broadcastss_ps(dm), s, acc);
+}
+
+// Two rows per pass: x is loaded once for both and the two accumulation chains overlap.
 static void rows_q4_1(const uint8_t *w, int64_t rb, int64_t n, const float *x, const float *xs, float *y, int64_t rows) {
     const __m512i mask = _mm512_set1_epi32(0x0f);
-    for (int64_t r = 0; r < rows; r++) {
-        const uint8_t *b = w + r * rb;
-        __m512 acc = _mm512_setzero_ps();
-        float mins = 0.0f;
-        for (int64_t i = 0; i < n / 32; i++, b += 20) {
-            __m512i q = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(b + 4)));
-            __m512 lo = _mm512_cvtepi32_ps(_mm512_and_si512(q, mask));
-            __m512 hi = _mm512_cvtepi32_ps(_mm512_srli_epi32(q, 4));
-            __m512 s = _mm512_mul_ps(lo, _mm512_loadu_ps(x + 32 * i));
-            s = _mm512_fmadd_ps(hi, _mm512_loadu_ps(x + 32 * i + 16), s);
-            acc = _mm512_fmadd_ps(_mm512_set1_ps(h2f(b)), s, acc);
-            mins += h2f(b + 2) * xs[i];
+    int64_t r = 0;
+    for (; r + 2 <= rows; r += 2) {
+        const uint8_t *b0 = w + r * rb, *b1 = b0 + rb;
+        __m512 a0 = _mm512_setzero_ps(), a1 = _mm512_setzero_ps();
+        float m0 = 0.0f, m1 = 0.0f;
+        for (int64_t i = 0; i < n / 32; i++, b0 += 20, b1 += 20) {
+            __m512 x0 = _mm512_loadu_ps(x + 32 * i), x1 = _mm512_loadu_ps(x + 32 * i + 16);
+            a0 = q4_1_block(b0, x0, x1, mask, a0, &m0, xs[i]);
+            a1 = q4_1_block(b1, x0, x1, mask, a1, &m1, xs[i]);
         }
-        y[r] = _mm512_reduce_add_ps(acc) + mins;
+        y[r] = _mm512_reduce_add_ps(a0) + m0;
+        y[r + 1] = _mm512_reduce_add_ps(a1) + m1;
+    }
+    for (; r < rows; r++) {
+        const uint8_t *b0 = w + r * rb;
+        __m512 a0 = _mm512_setzero_ps();
+        float m0 = 0.0f;
+        for (int64_t i = 0; i < n / 32; i++, b0 += 20)
+            a0 = q4_1_block(b0, _mm512_loadu_ps(x + 32 * i), _mm512_loadu_ps(x + 32 * i + 16), mask, a0, &m0, xs[i]);
+        y[r] = _mm512_reduce_add_ps(a0) + m0;
     }
 }
 
