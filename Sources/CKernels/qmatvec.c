@@ -22,8 +22,6 @@ int pkv_type_slot(int t) {
     }
 }
 
-int pkv_type_has_kernel(int ggml_type) { return pkv_type_slot(ggml_type) >= 0; }
-
 int pkv_variant_supported(int v) {
     switch (v) {
     case PKV_VARIANT_SCALAR: return 1;

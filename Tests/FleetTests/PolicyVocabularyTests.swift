@@ -42,7 +42,7 @@ import Testing
         spec.policies[0].layout = .queryHead
         let job = try #require(try ExperimentExpansion.expand(spec, samples: []).jobs.first)
         #expect(job.spec.policy == FleetCore.PolicyConfig(name: "fullkv", layout: .kvHead))
-        let prompter = try SamplePrompter.enginePolicy(job.spec.policy, budget: job.spec.budget)
+        let prompter = try WirePolicyConversion.enginePolicy(job.spec.policy, budget: job.spec.budget)
         #expect(prompter == nil)  // the whole cache, in the KV-head layout the worker runs
     }
 
@@ -50,7 +50,7 @@ import Testing
     /// resolves it; an explicit window is honoured by every policy, StreamingLLM included.
     @Test func oneWindowRuleForFleetAndCLI() throws {
         func engine(_ name: String, window: Int? = nil, preset: String? = nil, budget: Int = 128) throws -> KVEngine.PolicyConfig {
-            try #require(try SamplePrompter.enginePolicy(FleetCore.PolicyConfig(name: name, window: window, preset: preset),
+            try #require(try WirePolicyConversion.enginePolicy(FleetCore.PolicyConfig(name: name, window: window, preset: preset),
                                                          budget: budget))
         }
         #expect(try engine("snapkv", preset: "paper2024").effectiveWindow == 32)

@@ -51,8 +51,6 @@ int pkv_variant_best(void);
 int pkv_variant_select(int variant);
 int pkv_variant_current(void);
 const char *pkv_variant_name(int variant);
-// Whether ggml type id `ggml_type` has a matrix-vector kernel.
-int pkv_type_has_kernel(int ggml_type);
 
 // ---- thread pool ---------------------------------------------------------------------
 // Threads the kernels use, the caller included; returns the number actually running.

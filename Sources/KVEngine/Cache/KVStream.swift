@@ -115,8 +115,8 @@ public final class KVStream {
         values.deallocate()
         keys = UnsafeMutablePointer<Float>.allocate(capacity: n)
         values = UnsafeMutablePointer<Float>.allocate(capacity: n)
-        pkv_dequant_f16(hk, keys, Int64(count * dim))
-        pkv_dequant_f16(hv, values, Int64(count * dim))
+        pkv_f16_to_f32_rows(hk, keys, Int64(count * dim))
+        pkv_f16_to_f32_rows(hv, values, Int64(count * dim))
         hk.deallocate()
         hv.deallocate()
         halfKeys = nil

@@ -7,8 +7,6 @@ import CKernels
 public final class QuantMatrix: @unchecked Sendable {
     public let rows: Int
     public let columns: Int
-    /// The tensors stacked in this matrix, in row order.
-    public let parts: [(name: String, type: GGMLType, rows: Int)]
     let segments: [pkv_qsegment]
     /// Keeps the mapping alive as long as the matrix is.
     private let file: GGUFFile
@@ -16,7 +14,6 @@ public final class QuantMatrix: @unchecked Sendable {
     /// Stacks `tensors` (each ggml shape [columns, rows]) from `gguf`, checking every shape.
     public init(gguf: GGUFFile, tensors: [(name: String, rows: Int)], columns: Int) throws {
         var segments: [pkv_qsegment] = []
-        var parts: [(name: String, type: GGMLType, rows: Int)] = []
         for (name, rows) in tensors {
             let t = try gguf.tensor(name)
             try Self.checkShape(t, expected: [columns, rows], file: gguf.path)
@@ -25,11 +22,9 @@ public final class QuantMatrix: @unchecked Sendable {
             }
             segments.append(pkv_qsegment(type: Int32(t.type.rawValue), rows: Int64(rows), row_bytes: Int64(rowBytes),
                                          data: gguf.data(of: t).baseAddress!))
-            parts.append((name, t.type, rows))
         }
         self.segments = segments
-        self.parts = parts
-        self.rows = parts.reduce(0) { $0 + $1.rows }
+        self.rows = tensors.reduce(0) { $0 + $1.rows }
         self.columns = columns
         self.file = gguf
     }

@@ -19,31 +19,6 @@ enum BLAS {
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1,
                     a, Int32(lda), b, Int32(ldb), 0, c, Int32(ldc))
     }
-
-    /// y[m] = alpha · A[m][n] · x[n]
-    @inline(__always)
-    static func gemv(m: Int, n: Int, alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
-                     x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>) {
-        cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(m), Int32(n), alpha, a, Int32(lda), x, 1, 0, y, 1)
-    }
-
-    /// y[n] = A[m][n]ᵀ · x[m]
-    @inline(__always)
-    static func gemvT(m: Int, n: Int, a: UnsafePointer<Float>, lda: Int,
-                      x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>) {
-        cblas_sgemv(CblasRowMajor, CblasTrans, Int32(m), Int32(n), 1, a, Int32(lda), x, 1, 0, y, 1)
-    }
-
-    /// Y[rows][out] = X[rows][in] · W[out][in]ᵀ, using gemv for a single row (decode).
-    @inline(__always)
-    static func linear(rows: Int, out: Int, inDim: Int, x: UnsafePointer<Float>, ldx: Int,
-                       w: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, ldy: Int) {
-        if rows == 1 {
-            gemv(m: out, n: inDim, a: w, lda: inDim, x: x, y: y)
-        } else {
-            gemmABt(m: rows, n: out, k: inDim, a: x, lda: ldx, b: w, ldb: inDim, c: y, ldc: ldy)
-        }
-    }
 }
 
 /// The BLAS backend in use, reported in logs and benchmark output.

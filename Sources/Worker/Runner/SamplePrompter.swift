@@ -26,27 +26,7 @@ final class SamplePrompter {
         let template = (try? model.requireChatTemplate()) ?? ChatTemplate(family: .chatML)
         let addBOS = (try? model.gguf.optionalBool("tokenizer.ggml.add_bos_token")) ?? nil
         tokenizer = EngineTokenizer(tokenizer: model.tokenizer, template: template, addBOS: addBOS ?? false)
-        policy = try Self.enginePolicy(spec.policy, budget: spec.budget)
-    }
-
-    /// FleetCore's wire policy → the engine's. The job's window is the one that runs, for every
-    /// policy (the CLI writes the preset's window into the job when `--window` is not given).
-    static func enginePolicy(_ p: WirePolicyConfig, budget: Int) throws -> KVEngine.PolicyConfig? {
-        guard let name = KVEngine.PolicyConfig.Name(rawValue: p.name) else { throw WorkerError.unsupportedPolicy(name: p.name) }
-        if name == .fullkv { return nil }
-        let preset: KVEngine.PolicyConfig.Preset
-        if let raw = p.preset {
-            guard let v = KVEngine.PolicyConfig.Preset(rawValue: raw) else { throw WorkerError.unknownPreset(raw) }
-            preset = v
-        } else {
-            preset = .default
-        }
-        let config = KVEngine.PolicyConfig(
-            policy: name, budget: budget, window: p.window, kernel: p.kernel,
-            pool: p.pooling.rawValue == "avg" ? .avg : .max, beta: p.beta,
-            layout: p.layout.rawValue == "kv_head" ? .kvHead : .queryHead, preset: preset)
-        try config.validate()
-        return config
+        policy = try WirePolicyConversion.enginePolicy(spec.policy, budget: spec.budget)
     }
 
     var layout: KVEngine.CacheLayout { policy?.layout ?? .kvHead }

@@ -64,7 +64,7 @@ final class EngineSampleInspector: SampleInspector, @unchecked Sendable {
                                              question: settings.question, buffer: settings.bufferTokens,
                                              protocol: needleProtocol, template: settings.promptTemplate)
             .build(length: length, depth: depth)
-        let policy = try Self.enginePolicy(request.job.policy, budget: request.job.budget)
+        let policy = try WirePolicyConversion.enginePolicy(request.job.policy, budget: request.job.budget)
         let layout = policy?.layout ?? .kvHead
         let session = InferenceSession(model: model, layout: layout)
         let (_, selections) = try KVCompression.prefillAndCompress(session: session, ids: prompt.ids,
@@ -94,34 +94,14 @@ final class EngineSampleInspector: SampleInspector, @unchecked Sendable {
             + "as `pyramidkv kv-inspect` runs it."
     }
 
-    /// FleetCore's wire policy → the engine's, as the worker converts it (Worker's
-    /// `SamplePrompter.enginePolicy`, internal to that module).
-    static func enginePolicy(_ p: WirePolicyConfig, budget: Int) throws -> KVEngine.PolicyConfig? {
-        guard let name = KVEngine.PolicyConfig.Name(rawValue: p.name) else { throw InspectionError.unknownPolicy(p.name) }
-        if name == .fullkv { return nil }
-        var preset = KVEngine.PolicyConfig.Preset.default
-        if let raw = p.preset {
-            guard let value = KVEngine.PolicyConfig.Preset(rawValue: raw) else { throw InspectionError.unknownPolicy(raw) }
-            preset = value
-        }
-        let config = KVEngine.PolicyConfig(
-            policy: name, budget: budget, window: p.window, kernel: p.kernel,
-            pool: p.pooling.rawValue == "avg" ? .avg : .max, beta: p.beta,
-            layout: p.layout.rawValue == "kv_head" ? .kvHead : .queryHead, preset: preset)
-        try config.validate()
-        return config
-    }
-
     enum InspectionError: Error, CustomStringConvertible {
         case notNeedle(dataset: String)
         case unknownProtocol(String)
-        case unknownPolicy(String)
 
         var description: String {
             switch self {
             case .notNeedle(let dataset): "kept positions are recomputed for needle samples only (this is \(dataset))"
             case .unknownProtocol(let name): "unknown needle protocol '\(name)'"
-            case .unknownPolicy(let name): "unknown policy or preset '\(name)'"
             }
         }
     }
