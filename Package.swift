@@ -50,7 +50,7 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
 
-        .testTarget(name: "KVEngineTests", dependencies: ["KVEngine"],
+        .testTarget(name: "KVEngineTests", dependencies: ["KVEngine", "CKernels"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "KVEvalTests", dependencies: ["KVEval", "KVEngine",
                                                        .product(name: "Crypto", package: "swift-crypto")],

@@ -2,6 +2,7 @@
 // heads that share a stream (a GQA group under the kv_head layout) read its K/V once;
 // streams are split over the thread pool.
 #include "CKernels.h"
+#include "attention_internal.h"
 #include <math.h>
 
 #define PKV_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
@@ -13,6 +14,7 @@ typedef struct {
     float *out, *scratch;
     const int64_t *scratch_offsets;
     float scale;
+    int simd;  // the AVX-512 kernel serves this call (chosen with the matvec variant)
 } attention_job;
 
 PKV_CLONES
@@ -54,12 +56,19 @@ static void attend_stream(const attention_job *j, int64_t s) {
 }
 
 static void attention_part(void *ctx, int64_t begin, int64_t end) {
-    for (int64_t s = begin; s < end; s++) attend_stream(ctx, s);
+    const attention_job *j = ctx;
+    for (int64_t s = begin; s < end; s++) {
+        const int64_t g = j->heads_per_stream, d = j->d;
+        if (j->simd && pkv_attend_stream_avx512(&j->streams[s], g, d, j->q + s * g * d, j->out + s * g * d,
+                                                j->scratch + j->scratch_offsets[s], j->scale)) continue;
+        attend_stream(j, s);
+    }
 }
 
 void pkv_decode_attention(const pkv_kv_view *streams, int64_t nstreams, int64_t heads_per_stream, int64_t d,
                           const float *q, float *out, float scale, float *scratch, const int64_t *scratch_offsets) {
-    attention_job job = { streams, heads_per_stream, d, q, out, scratch, scratch_offsets, scale };
+    attention_job job = { streams, heads_per_stream, d, q, out, scratch, scratch_offsets, scale,
+                          pkv_variant_current() == PKV_VARIANT_AVX512 };
     int64_t keys = 0;
     for (int64_t s = 0; s < nstreams; s++) keys += streams[s].count;
     if (keys * heads_per_stream * d < 65536) attention_part(&job, 0, nstreams);

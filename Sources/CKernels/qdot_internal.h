@@ -3,14 +3,34 @@
 #define PKV_QDOT_INTERNAL_H
 #include "CKernels.h"
 
+#define PKV_TYPE_SLOTS 9
+
 // y[r] = dot(row r of w, x) for r < rows. Rows are `row_bytes` apart and hold `n` elements in
 // the kernel's ggml type; `xs` holds the sums of x over each 32-element block (Q4_1 needs them).
 typedef void (*pkv_rows_fn)(const uint8_t *w, int64_t row_bytes, int64_t n, const float *x,
                             const float *xs, float *y, int64_t rows);
 
+// x quantized per 32-element block for the int8-activation kernels (as llama.cpp's Q8 activations):
+// q = round(x/d) with d = max|x|/127; the fp32 block sums stay exact for the Q4_1 min term.
+typedef struct {
+    const int8_t *q;     // [n]
+    const float *d;      // [n/32] scales
+    const float *sum;    // [n/32] Σx over the block, fp32 (exact)
+    const int32_t *qsum; // [n/32] Σq over the block
+} pkv_xq8;
+
+// y[r] = dot(row r of w, x) from int8 activations; only Q4_0, Q4_1 and Q8_0 have such kernels.
+typedef void (*pkv_rows8_fn)(const uint8_t *w, int64_t row_bytes, int64_t n, const pkv_xq8 *x, float *y, int64_t rows);
+
+void pkv_quantize_x8(const float *x, int64_t n, int8_t *q, float *d, float *sum, int32_t *qsum);
+void pkv_fill_rows8_scalar(pkv_rows8_fn table[PKV_TYPE_SLOTS]);
+void pkv_fill_rows8_avx2(pkv_rows8_fn table[PKV_TYPE_SLOTS]);
+// AVX512-VNNI (vpdpbusd) on 256-bit vectors; needs avx512vl and avx512vnni.
+void pkv_fill_rows8_vnni(pkv_rows8_fn table[PKV_TYPE_SLOTS]);
+int pkv_cpu_has_vnni(void);
+
 // Index of a ggml type in the tables below, or -1 when the type has no kernel.
 int pkv_type_slot(int ggml_type);
-#define PKV_TYPE_SLOTS 9
 
 // Filled by qdot_scalar.c, qdot_avx2.c and qdot_avx512.c.
 void pkv_fill_rows_scalar(pkv_rows_fn table[PKV_TYPE_SLOTS]);

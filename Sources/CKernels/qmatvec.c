@@ -4,8 +4,10 @@
 #include <stdlib.h>
 
 static pkv_rows_fn tables[3][PKV_TYPE_SLOTS];
+static pkv_rows8_fn tables8[3][PKV_TYPE_SLOTS];  // int8-activation kernels (Q4_0, Q4_1, Q8_0)
 static int tables_ready;
 static int current_variant = -1;
+static int current_activations = PKV_ACTIVATIONS_F32;
 
 int pkv_type_slot(int t) {
     switch (t) {
@@ -42,6 +44,10 @@ static void ensure_tables(void) {
     pkv_fill_rows_scalar(tables[PKV_VARIANT_SCALAR]);
     pkv_fill_rows_avx2(tables[PKV_VARIANT_AVX2]);
     pkv_fill_rows_avx512(tables[PKV_VARIANT_AVX512]);
+    pkv_fill_rows8_scalar(tables8[PKV_VARIANT_SCALAR]);
+    pkv_fill_rows8_avx2(tables8[PKV_VARIANT_AVX2]);
+    if (pkv_cpu_has_vnni()) pkv_fill_rows8_vnni(tables8[PKV_VARIANT_AVX512]);
+    else pkv_fill_rows8_avx2(tables8[PKV_VARIANT_AVX512]);
     tables_ready = 1;
 }
 
@@ -72,13 +78,27 @@ const char *pkv_variant_name(int v) {
     }
 }
 
+void pkv_activations_select(int mode) { current_activations = mode == PKV_ACTIVATIONS_INT8 ? mode : PKV_ACTIVATIONS_F32; }
+int pkv_activations_current(void) { return current_activations; }
+
+const char *pkv_int8_kernel_name(int variant) {
+    switch (variant) {
+    case PKV_VARIANT_SCALAR: return "scalar";
+    case PKV_VARIANT_AVX2: return "avx2-maddubs";
+    case PKV_VARIANT_AVX512: return pkv_cpu_has_vnni() ? "avx512-vnni" : "avx2-maddubs";
+    default: return "unknown";
+    }
+}
+
 typedef struct {
     const pkv_qsegment *segs;
     int32_t nsegs;
     int64_t n;
     const float *x, *xs;
+    const pkv_xq8 *x8;  // NULL: fp32 activations for every segment
     float *y;
     pkv_rows_fn *table;
+    pkv_rows8_fn *table8;
 } matvec_job;
 
 // Rows [begin, end) of the stacked segments.
@@ -89,8 +109,10 @@ static void matvec_part(void *ctx, int64_t begin, int64_t end) {
         const pkv_qsegment *g = &j->segs[s];
         int64_t lo = begin > first ? begin : first, hi = end < first + g->rows ? end : first + g->rows;
         if (lo < hi) {
-            j->table[pkv_type_slot(g->type)]((const uint8_t *)g->data + (lo - first) * g->row_bytes, g->row_bytes,
-                                             j->n, j->x, j->xs, j->y + lo, hi - lo);
+            const int slot = pkv_type_slot(g->type);
+            const uint8_t *w = (const uint8_t *)g->data + (lo - first) * g->row_bytes;
+            if (j->x8 && j->table8[slot]) j->table8[slot](w, g->row_bytes, j->n, j->x8, j->y + lo, hi - lo);
+            else j->table[slot](w, g->row_bytes, j->n, j->x, j->xs, j->y + lo, hi - lo);
         }
         first += g->rows;
     }
@@ -99,23 +121,41 @@ static void matvec_part(void *ctx, int64_t begin, int64_t end) {
 // Below this many multiply-adds a product runs on the calling thread: waking workers costs more.
 #define PKV_PARALLEL_MIN_MACS 65536
 
-void pkv_qmatvec(const pkv_qsegment *segs, int32_t nsegs, int64_t n, const float *x, float *y, int variant) {
+void pkv_qmatvec(const pkv_qsegment *segs, int32_t nsegs, int64_t n, const float *x, float *y, int variant,
+                 int activations) {
     if (variant < 0) variant = pkv_variant_current();
+    if (activations < 0) activations = current_activations;
     ensure_tables();
     int64_t rows = 0;
-    for (int32_t s = 0; s < nsegs; s++) rows += segs[s].rows;
-    int64_t blocks = n / 32;
-    float stack_sums[1024];
-    float *xs = blocks <= 1024 ? stack_sums : malloc((size_t)blocks * sizeof(float));
-    for (int64_t b = 0; b < blocks; b++) {
-        float s = 0.0f;
-        for (int k = 0; k < 32; k++) s += x[32 * b + k];
-        xs[b] = s;
+    int int8 = 0;
+    for (int32_t s = 0; s < nsegs; s++) {
+        rows += segs[s].rows;
+        if (activations == PKV_ACTIVATIONS_INT8 && tables8[variant][pkv_type_slot(segs[s].type)]) int8 = 1;
     }
-    matvec_job job = { segs, nsegs, n, x, xs, y, tables[variant] };
+    int64_t blocks = n / 32;
+    // One allocation for x's block sums and, with int8 activations, its quantized form.
+    const size_t per_block = sizeof(float) + (int8 ? 32 + sizeof(float) + sizeof(int32_t) : 0);
+    _Alignas(64) unsigned char stack[16384];
+    unsigned char *buf = (size_t)blocks * per_block <= sizeof stack ? stack : malloc((size_t)blocks * per_block);
+    float *xs = (float *)buf;
+    pkv_xq8 x8 = { 0 };
+    if (int8) {
+        float *d = xs + blocks;
+        int32_t *qsum = (int32_t *)(d + blocks);
+        int8_t *q = (int8_t *)(qsum + blocks);
+        pkv_quantize_x8(x, n, q, d, xs, qsum);
+        x8 = (pkv_xq8){ q, d, xs, qsum };
+    } else {
+        for (int64_t b = 0; b < blocks; b++) {
+            float s = 0.0f;
+            for (int k = 0; k < 32; k++) s += x[32 * b + k];
+            xs[b] = s;
+        }
+    }
+    matvec_job job = { segs, nsegs, n, x, xs, int8 ? &x8 : NULL, y, tables[variant], tables8[variant] };
     if (rows * n < PKV_PARALLEL_MIN_MACS) matvec_part(&job, 0, rows);
     else pkv_parallel_for(rows, matvec_part, &job);
-    if (xs != stack_sums) free(xs);
+    if (buf != stack) free(buf);
 }
 
 // ---- dequantization of whole segments (prefill's per-layer fp32 panel) --------------------

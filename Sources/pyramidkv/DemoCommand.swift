@@ -31,6 +31,7 @@ struct DemoCommand: AsyncParsableCommand {
 
     func run() async throws {
         BLASSetup.ensureFastKernel()
+        try KernelRuntime.requireF32ActivationsForFleet()
         if let threads { KernelRuntime.setThreads(max(1, threads)) }
         let started = Date()
         let fm = FileManager.default

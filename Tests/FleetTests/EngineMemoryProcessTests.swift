@@ -11,14 +11,18 @@ struct EngineMemoryProcessTests {
     struct Report: Decodable {
         struct Row: Decodable { let peak_rss_mib: Double; let kv_bytes: Int }
         let kernel: String
+        let activations: String
         let rows: [Row]
     }
 
-    static func bench(kernel: String?) throws -> (status: Int32, report: Report?, stderr: String) {
+    static func bench(kernel: String?, extra: [String] = [], environment: [String: String] = [:]) throws
+        -> (status: Int32, report: Report?, stderr: String) {
         try #require(PyramidKVExecutable.url != nil, "pyramidkv is not built (swift build)")
         try #require(FileManager.default.fileExists(atPath: DefaultAssets.modelPath), "the default model is missing (make assets)")
-        let r = try PyramidKVExecutable.run(["bench", "--context", "64", "--decode", "2", "--threads", "2", "--json"],
-                                            environment: kernel.map { [KernelRuntime.variantVariable: $0] } ?? [:])
+        var env = environment
+        if let kernel { env[KernelRuntime.variantVariable] = kernel }
+        let r = try PyramidKVExecutable.run(["bench", "--context", "64", "--decode", "2", "--threads", "2", "--json"] + extra,
+                                            environment: env)
         let report = r.status == 0 ? try JSONDecoder().decode(Report.self, from: Data(r.stdout.utf8)) : nil
         return (r.status, report, r.stderr)
     }
@@ -49,5 +53,28 @@ struct EngineMemoryProcessTests {
         let r = try Self.bench(kernel: "sse9")
         #expect(r.status != 0)
         #expect(r.stderr.contains("PYRAMIDKV_KERNEL=sse9: unknown kernel variant"), "\(r.stderr)")
+    }
+
+    @Test("--activations int8 runs the integer kernels and the bench says which; f32 is the default")
+    func int8Activations() throws {
+        let plain = try #require(try Self.bench(kernel: nil).report)
+        #expect(plain.activations == "f32")
+        for v in KernelRuntime.supported {
+            let r = try Self.bench(kernel: v.rawValue, extra: ["--activations", "int8"])
+            let report = try #require(r.report, "\(v.rawValue): \(r.stderr)")
+            #expect(report.activations.hasPrefix("int8 ("), "\(v.rawValue): \(report.activations)")
+            if v == .scalar { #expect(report.activations == "int8 (scalar)") }
+        }
+    }
+
+    @Test("an unknown PYRAMIDKV_ACTIVATIONS is refused naming the variable; a worker refuses int8")
+    func activationsRefused() throws {
+        let bad = try Self.bench(kernel: nil, environment: [KernelRuntime.activationsVariable: "int4"])
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("PYRAMIDKV_ACTIVATIONS=int4: unknown activation precision; known: f32, int8"), "\(bad.stderr)")
+        let worker = try PyramidKVExecutable.run(["worker", "--coordinator", "http://127.0.0.1:9", "--token-file", "/dev/null"],
+                                                 environment: [KernelRuntime.activationsVariable: "int8"])
+        #expect(worker.status != 0)
+        #expect(worker.stderr.contains("PYRAMIDKV_ACTIVATIONS = int8: fleet workers run f32 activations"), "\(worker.stderr)")
     }
 }

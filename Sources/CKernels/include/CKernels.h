@@ -69,8 +69,19 @@ typedef struct {
     int64_t row_bytes;
     const void *data;
 } pkv_qsegment;
-// y = W·x, W the stacked segments with n columns. `variant` -1 uses the current variant.
-void pkv_qmatvec(const pkv_qsegment *segs, int32_t nsegs, int64_t n, const float *x, float *y, int variant);
+// Activation precision of the matrix-vector products. F32 widens every weight block to fp32
+// (results match dequantize-then-multiply up to summation order). INT8 quantizes x per
+// 32-block to int8 (scale max|x|/127, as llama.cpp's Q8 activations) and takes exact integer
+// dots for Q4_0, Q4_1 and Q8_0 weights; the other types stay fp32.
+enum { PKV_ACTIVATIONS_F32 = 0, PKV_ACTIVATIONS_INT8 = 1 };
+void pkv_activations_select(int mode);
+int pkv_activations_current(void);
+// The int8 kernel a variant runs on this CPU ("avx512-vnni", "avx2-maddubs", "scalar").
+const char *pkv_int8_kernel_name(int variant);
+
+// y = W·x, W the stacked segments with n columns. `variant` and `activations` -1 use the current.
+void pkv_qmatvec(const pkv_qsegment *segs, int32_t nsegs, int64_t n, const float *x, float *y, int variant,
+                 int activations);
 // All rows of the stacked segments to fp32, row-major [rows][n] (bit-identical to pkv_dequant_*).
 void pkv_qdequant(const pkv_qsegment *segs, int32_t nsegs, int64_t n, float *out);
 

@@ -23,6 +23,8 @@ public final class InferenceSession {
     /// Query rows per attention tile: a tile is tileRows × context floats.
     let tileRows = 64
     private var scratch: ForwardScratch?
+    /// Prefill multiplies with fp32 activations; decode with the process-wide choice.
+    private var activations: ActivationPrecision = .f32
     private let decodeScratch: ForwardScratch
     private let logits: FloatBuffer
     /// Post-RoPE query rows of the last `capturedWindow` prompt positions, per layer:
@@ -50,6 +52,7 @@ public final class InferenceSession {
                         afterLayer: ((Int) -> Void)? = nil) throws -> [Float] {
         guard !ids.isEmpty else { throw EngineError.emptyPrompt }
         try checkIDs(ids)
+        activations = .f32
         let c = model.config, n = ids.count
         capturedWindow = min(max(captureWindow, 0), n)
         captureStart = position + n - capturedWindow
@@ -87,6 +90,7 @@ public final class InferenceSession {
     /// Feeds one token and returns the logits for the next.
     public func step(_ id: Int32) throws -> [Float] {
         try checkIDs([id])
+        activations = KernelRuntime.activations
         let c = model.config, s = decodeScratch
         model.weights.tokenEmbedding.row(Int(id), into: s.x.pointer)
         model.rotary.fill(first: position, rows: 1, cos: s.cos.pointer, sin: s.sin.pointer)
@@ -171,7 +175,7 @@ public final class InferenceSession {
     private func computeLogits(lastRow: UnsafePointer<Float>, scratch s: ForwardScratch) {
         let c = model.config, w = model.weights
         pkv_rmsnorm(lastRow, w.outputNorm.pointer, s.xn.pointer, 1, Int64(c.dim), c.rmsEps)
-        w.output.multiply(s.xn.pointer, into: logits.pointer)
+        w.output.multiply(s.xn.pointer, into: logits.pointer, activations: activations)
     }
 
     /// Prompts at least this long multiply by a dequantized fp32 copy of each layer (sgemm);
@@ -185,7 +189,7 @@ public final class InferenceSession {
         if let panel, T > 1 {
             BLAS.gemmABt(m: T, n: w.rows, k: w.columns, a: x, lda: ldx, b: panel, ldb: w.columns, c: y, ldc: ldy)
         } else {
-            for r in 0..<T { w.multiply(x + r * ldx, into: y + r * ldy) }
+            for r in 0..<T { w.multiply(x + r * ldx, into: y + r * ldy, activations: activations) }
         }
     }
 

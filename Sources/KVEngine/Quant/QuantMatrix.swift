@@ -32,10 +32,13 @@ public final class QuantMatrix: @unchecked Sendable {
     /// Bytes of the weights as stored (what a product reads).
     public var bytes: Int { segments.reduce(0) { $0 + Int($1.rows * $1.row_bytes) } }
 
-    /// y[rows] = W · x[columns], with the current kernel variant (or `variant`).
-    public func multiply(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, variant: KernelVariant? = nil) {
+    /// y[rows] = W · x[columns], with the current kernel variant and activation precision
+    /// (or the ones given).
+    public func multiply(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, variant: KernelVariant? = nil,
+                         activations: ActivationPrecision? = nil) {
         segments.withUnsafeBufferPointer {
-            pkv_qmatvec($0.baseAddress!, Int32($0.count), Int64(columns), x, y, Int32(variant?.code ?? -1))
+            pkv_qmatvec($0.baseAddress!, Int32($0.count), Int64(columns), x, y, Int32(variant?.code ?? -1),
+                        Int32(activations?.code ?? -1))
         }
     }
 

@@ -9,6 +9,7 @@ public enum EngineError: Error, CustomStringConvertible, Equatable {
     /// A kernel variant was asked for that this CPU cannot run.
     case kernelUnsupported(variant: String, supported: [String])
     case kernelUnknown(variable: String, value: String, known: [String])
+    case activationsUnknown(variable: String, value: String, known: [String])
 
     public var description: String {
         switch self {
@@ -21,6 +22,8 @@ public enum EngineError: Error, CustomStringConvertible, Equatable {
             return "kernel variant '\(v)' is not supported by this CPU; supported: \(supported.joined(separator: ", "))"
         case let .kernelUnknown(variable, value, known):
             return "\(variable)=\(value): unknown kernel variant; known: \(known.joined(separator: ", "))"
+        case let .activationsUnknown(variable, value, known):
+            return "\(variable)=\(value): unknown activation precision; known: \(known.joined(separator: ", "))"
         }
     }
 }

@@ -22,10 +22,44 @@ public enum KernelVariant: String, CaseIterable, Sendable {
     public var isSupported: Bool { pkv_variant_supported(code) != 0 }
 }
 
+/// What decode's matrix-vector products multiply the weights with. `f32` widens each weight
+/// block to fp32 (matches dequantize-then-multiply); `int8` quantizes the activations per
+/// 32-block (as llama.cpp does) and takes exact integer dots for Q4_0/Q4_1/Q8_0 weights.
+/// Prefill always runs fp32, so prompts, policy scores and kept positions do not depend on it.
+public enum ActivationPrecision: String, CaseIterable, Sendable {
+    case f32, int8
+
+    var code: Int32 { self == .f32 ? Int32(PKV_ACTIVATIONS_F32) : Int32(PKV_ACTIVATIONS_INT8) }
+}
+
 /// Chooses the kernels' variant and thread count for the whole process.
 public enum KernelRuntime {
     /// Forces a variant (`scalar`, `avx2`, `avx512`); unset means the best the CPU has.
     public static let variantVariable = "PYRAMIDKV_KERNEL"
+
+    /// Sets decode's activation precision (`f32`, `int8`).
+    public static let activationsVariable = "PYRAMIDKV_ACTIVATIONS"
+
+    public static var activations: ActivationPrecision {
+        get { pkv_activations_current() == Int32(PKV_ACTIVATIONS_INT8) ? .int8 : .f32 }
+        set { pkv_activations_select(newValue.code) }
+    }
+
+    /// Decode's activation precision and, for int8, the integer kernel that serves it ("int8 (avx512-vnni)").
+    public static var activationsDescription: String {
+        activations == .int8 ? "int8 (\(String(cString: pkv_int8_kernel_name(variant.code))))" : "f32"
+    }
+
+    /// Fleet workers (and the demo's) measure with f32 activations, as the fidelity tests run:
+    /// a host started with int8 would post results no other host reproduces, so it is refused.
+    public static func requireF32ActivationsForFleet() throws {
+        let raw = ProcessInfo.processInfo.environment[activationsVariable] ?? ""
+        guard raw.isEmpty || raw.lowercased() == ActivationPrecision.f32.rawValue else {
+            throw EngineError.invalidArgument(name: activationsVariable, value: raw,
+                                              reason: "fleet workers run f32 activations, the precision results are compared at; unset it (int8 is for bench and generate)")
+        }
+        activations = .f32
+    }
 
     public static var variant: KernelVariant { KernelVariant(code: pkv_variant_current()) ?? .scalar }
     public static var best: KernelVariant { KernelVariant(code: pkv_variant_best()) ?? .scalar }
@@ -40,7 +74,15 @@ public enum KernelRuntime {
     /// Applies `PYRAMIDKV_KERNEL` when set; an unknown or unsupported value is an error, not a
     /// silent fallback, so a benchmark never reports a variant that did not run.
     public static func configureFromEnvironment() throws {
-        guard let raw = ProcessInfo.processInfo.environment[variantVariable], !raw.isEmpty else { return }
+        let env = ProcessInfo.processInfo.environment
+        if let raw = env[activationsVariable], !raw.isEmpty {
+            guard let a = ActivationPrecision(rawValue: raw.lowercased()) else {
+                throw EngineError.activationsUnknown(variable: activationsVariable, value: raw,
+                                                     known: ActivationPrecision.allCases.map(\.rawValue))
+            }
+            activations = a
+        }
+        guard let raw = env[variantVariable], !raw.isEmpty else { return }
         guard let v = KernelVariant(rawValue: raw.lowercased()) else {
             throw EngineError.kernelUnknown(variable: variantVariable, value: raw, known: KernelVariant.allCases.map(\.rawValue))
         }

@@ -15,6 +15,8 @@ struct BenchEngineCommand: ParsableCommand {
     @Option(help: "Also run llama.cpp (llama-cpp-python) via this script and print ratios.") var baselineScript: String?
     @Option(help: "KV cache element type once a layer is prefilled: f32 (default, as the fidelity tests run) or f16 (as llama.cpp caches).")
     var kvDtype: KVDType = .f32
+    @Option(help: "Decode's matrix-vector activations: f32 (exact) or int8 (per-block quantized, as llama.cpp). Default: PYRAMIDKV_ACTIVATIONS, else the engine's default.")
+    var activations: ActivationPrecision?
     @Flag(help: "Print JSON.") var json = false
 
     struct Row: Codable {
@@ -35,12 +37,14 @@ struct BenchEngineCommand: ParsableCommand {
         var blas: String
         /// The matrix-vector kernel variant that ran (PYRAMIDKV_KERNEL forces one).
         var kernel: String
+        /// Decode's activation precision (f32 or int8) and the kernel that served it.
+        var activations: String
         var kvDType: String
         var threads: Int
         var decodeTokens: Int
         var rows: [Row]
         var baseline: [Row]?
-        enum CodingKeys: String, CodingKey { case engine, policy, blas, kernel, kvDType = "kv_dtype", threads, rows, baseline, decodeTokens = "decode_tokens" }
+        enum CodingKeys: String, CodingKey { case engine, policy, blas, kernel, activations, kvDType = "kv_dtype", threads, rows, baseline, decodeTokens = "decode_tokens" }
     }
 
     func run() throws {
@@ -52,6 +56,7 @@ struct BenchEngineCommand: ParsableCommand {
             return n
         }
         let llm = try model.load()
+        if let activations { KernelRuntime.activations = activations }
         let config = try policy.config()
         let kvPolicy = try config.flatMap(KVPolicies.make)
         let source = BenchPrompt(tokenizer: llm.tokenizer)
@@ -80,7 +85,7 @@ struct BenchEngineCommand: ParsableCommand {
             rows.append(samples.sorted { $0.prefillTokensPerSecond < $1.prefillTokensPerSecond }[samples.count / 2])
         }
         var report = Report(engine: "pyramidkv", policy: config.map { "\($0.policy.rawValue)@\($0.budget) \($0.layout.rawValue)" } ?? "fullkv \(policy.resolvedLayout.rawValue)",
-                            blas: BLASRuntime.coreName, kernel: KernelRuntime.variant.rawValue, kvDType: kvDtype.rawValue, threads: KernelRuntime.threads,
+                            blas: BLASRuntime.coreName, kernel: KernelRuntime.variant.rawValue, activations: KernelRuntime.activationsDescription, kvDType: kvDtype.rawValue, threads: KernelRuntime.threads,
                             decodeTokens: decode, rows: rows, baseline: nil)
         if let baselineScript { report.baseline = try runBaseline(script: baselineScript, lengths: lengths) }
         if json { try printJSON(report) } else { printTable(report) }
@@ -103,7 +108,7 @@ struct BenchEngineCommand: ParsableCommand {
     }
 
     func printTable(_ r: Report) {
-        print("engine: \(r.engine)  policy: \(r.policy)  kernels: \(r.kernel)  KV: \(r.kvDType)  BLAS: \(r.blas), \(r.threads) threads  decode: \(r.decodeTokens) tokens after each prompt")
+        print("engine: \(r.engine)  policy: \(r.policy)  kernels: \(r.kernel)  activations: \(r.activations)  KV: \(r.kvDType)  BLAS: \(r.blas), \(r.threads) threads  decode: \(r.decodeTokens) tokens after each prompt")
         var header = "context  prefill tok/s  decode tok/s  peak RSS MiB  KV MiB"
         if r.baseline != nil { header += "  | llama.cpp prefill  decode  RSS  | ratio prefill  decode" }
         print(header)

@@ -16,6 +16,8 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Stop when the text contains this string (repeatable).") var stop: [String] = []
     @OptionGroup var policy: PolicyOptions
     @Option(help: "KV cache element type once a layer is prefilled: f32 (default, for fidelity) or f16.") var kvDtype: KVDType = .f32
+    @Option(help: "Decode's matrix-vector activations: f32 (exact) or int8 (per-block quantized, as llama.cpp). Default: PYRAMIDKV_ACTIVATIONS, else the engine's default.")
+    var activations: ActivationPrecision?
     @Flag(help: "Print the result as JSON.") var json = false
 
     func validate() throws {
@@ -30,6 +32,7 @@ struct GenerateCommand: ParsableCommand {
     func run() throws {
         BLASSetup.ensureFastKernel()
         let llm = try model.load()
+        if let activations { KernelRuntime.activations = activations }
         let ids: [Int32]
         if let promptIds {
             ids = try Self.readIDs(promptIds)

@@ -35,3 +35,4 @@ extension PolicyConfig.Name: ExpressibleByArgument {}
 extension PolicyConfig.Pool: ExpressibleByArgument {}
 extension PolicyConfig.Preset: ExpressibleByArgument {}
 extension KVDType: ExpressibleByArgument {}
+extension ActivationPrecision: ExpressibleByArgument {}

@@ -1,0 +1,120 @@
+// AVX-512 decode attention for one stream: scores for 16 cached keys at a time (their partial
+// dot products reduced together by one transpose-add tree), softmax, then V accumulated one
+// 16-dim column at a time with the group's heads in registers. K/V rows are f32 or f16.
+#include "CKernels.h"
+#include "attention_internal.h"
+#if defined(__x86_64__)
+#include <immintrin.h>
+#include <math.h>
+#include <string.h>
+
+#pragma clang attribute push(__attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,fma,f16c"))), apply_to = function)
+
+// Lanes j of the result: the sum of all 16 lanes of v[j].
+static inline __m512 sum16(const __m512 v[16]) {
+    __m512 w[8], x[4], y[2];
+    for (int k = 0; k < 8; k++)
+        w[k] = _mm512_add_ps(_mm512_unpacklo_ps(v[2 * k], v[2 * k + 1]), _mm512_unpackhi_ps(v[2 * k], v[2 * k + 1]));
+    for (int m = 0; m < 4; m++) {
+        __m512d c = _mm512_castps_pd(w[2 * m]), e = _mm512_castps_pd(w[2 * m + 1]);
+        x[m] = _mm512_add_ps(_mm512_castpd_ps(_mm512_unpacklo_pd(c, e)), _mm512_castpd_ps(_mm512_unpackhi_pd(c, e)));
+    }
+    for (int m = 0; m < 2; m++)
+        y[m] = _mm512_add_ps(_mm512_shuffle_f32x4(x[2 * m], x[2 * m + 1], 0x88), _mm512_shuffle_f32x4(x[2 * m], x[2 * m + 1], 0xdd));
+    return _mm512_add_ps(_mm512_shuffle_f32x4(y[0], y[1], 0x88), _mm512_shuffle_f32x4(y[0], y[1], 0xdd));
+}
+
+static inline __m512 load16(const float *f, const uint16_t *h, int64_t at) {
+    return f ? _mm512_loadu_ps(f + at) : _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)(h + at)));
+}
+
+// p[h][t] = scale · q_h·k_t for the 16 keys from t0; `rows` of them are real (the rest are zero).
+static void scores16(const float *kf, const uint16_t *kh, int64_t t0, int64_t rows, int64_t d, int64_t g,
+                     const float *q, float scale, float *p, int64_t n) {
+    float pad[16 * PKV_FAST_ATTENTION_MAX_DIM] __attribute__((aligned(64)));
+    const float *block = NULL;
+    if (rows < 16) {  // the tail: copy the real rows into a zero block so one code path serves all
+        memset(pad, 0, sizeof(float) * 16 * (size_t)d);
+        for (int64_t j = 0; j < rows; j++)
+            for (int64_t c = 0; c < d; c += 16) _mm512_storeu_ps(pad + j * d + c, load16(kf, kh, (t0 + j) * d + c));
+        block = pad;
+    }
+    for (int64_t h = 0; h < g; h++) {
+        __m512 acc[16];
+        for (int j = 0; j < 16; j++) acc[j] = _mm512_setzero_ps();
+        for (int64_t c = 0; c < d; c += 16) {
+            const __m512 qc = _mm512_loadu_ps(q + h * d + c);
+            if (block) {
+                for (int j = 0; j < 16; j++) acc[j] = _mm512_fmadd_ps(qc, _mm512_loadu_ps(block + j * d + c), acc[j]);
+            } else {
+                for (int j = 0; j < 16; j++) acc[j] = _mm512_fmadd_ps(qc, load16(kf, kh, (t0 + j) * d + c), acc[j]);
+            }
+        }
+        const __m512 s = _mm512_mul_ps(sum16(acc), _mm512_set1_ps(scale));
+        _mm512_mask_storeu_ps(p + h * n + t0, (__mmask16)((1u << rows) - 1u), s);
+    }
+}
+
+// out_h[c..c+16) += Σ_t p[h][t]·v_t[c..c+16) over rows [t0, t1), G heads in registers.
+static inline __attribute__((always_inline)) void values_column(const int G, const float *vf, const uint16_t *vh,
+                                                                 int64_t t0, int64_t t1, int64_t n, int64_t d,
+                                                                 int64_t c, const float *p, float *out) {
+    __m512 acc[8];
+    for (int h = 0; h < G; h++) acc[h] = _mm512_loadu_ps(out + h * d + c);
+    for (int64_t t = t0; t < t1; t++) {
+        const __m512 vt = load16(vf, vh, t * d + c);
+        for (int h = 0; h < G; h++) acc[h] = _mm512_fmadd_ps(_mm512_set1_ps(p[h * n + t]), vt, acc[h]);
+    }
+    for (int h = 0; h < G; h++) _mm512_storeu_ps(out + h * d + c, acc[h]);
+}
+
+// V in blocks of rows small enough to stay in L1 while each 16-dim column passes over them,
+// so memory sees one sequential read of V.
+#define PKV_V_BLOCK_BYTES 16384
+
+int pkv_attend_stream_avx512(const pkv_kv_view *view, int64_t g, int64_t d, const float *q, float *out,
+                             float *p, float scale) {
+    if (d % 16 != 0 || d > PKV_FAST_ATTENTION_MAX_DIM || g < 1 || g > 8) return 0;
+    const int64_t n = view->count;
+    const float *kf = view->keys, *vf = view->values;
+    const uint16_t *kh = view->half_keys, *vh = view->half_values;
+    for (int64_t t0 = 0; t0 < n; t0 += 16) scores16(kf, kh, t0, n - t0 < 16 ? n - t0 : 16, d, g, q, scale, p, n);
+    float inv[8];
+    for (int64_t h = 0; h < g; h++) {
+        float *ph = p + h * n, m = -INFINITY, sum = 0.0f;
+        for (int64_t t = 0; t < n; t++) m = ph[t] > m ? ph[t] : m;
+        for (int64_t t = 0; t < n; t++) ph[t] -= m;
+        pkv_exp_inplace(ph, n);
+        for (int64_t t = 0; t < n; t++) sum += ph[t];
+        inv[h] = 1.0f / sum;
+    }
+    memset(out, 0, sizeof(float) * (size_t)(g * d));
+    const int64_t block = PKV_V_BLOCK_BYTES / (d * (vf ? 4 : 2));
+    for (int64_t t0 = 0; t0 < n; t0 += block) {
+        const int64_t t1 = t0 + block < n ? t0 + block : n;
+        for (int64_t c = 0; c < d; c += 16) {
+            switch (g) {
+            case 1: values_column(1, vf, vh, t0, t1, n, d, c, p, out); break;
+            case 2: values_column(2, vf, vh, t0, t1, n, d, c, p, out); break;
+            case 3: values_column(3, vf, vh, t0, t1, n, d, c, p, out); break;
+            case 4: values_column(4, vf, vh, t0, t1, n, d, c, p, out); break;
+            case 5: values_column(5, vf, vh, t0, t1, n, d, c, p, out); break;
+            case 6: values_column(6, vf, vh, t0, t1, n, d, c, p, out); break;
+            case 7: values_column(7, vf, vh, t0, t1, n, d, c, p, out); break;
+            default: values_column(8, vf, vh, t0, t1, n, d, c, p, out); break;
+            }
+        }
+    }
+    for (int64_t h = 0; h < g; h++)
+        for (int64_t i = 0; i < d; i++) out[h * d + i] *= inv[h];
+    return 1;
+}
+
+#pragma clang attribute pop
+#else
+int pkv_attend_stream_avx512(const pkv_kv_view *view, int64_t g, int64_t d, const float *q, float *out,
+                             float *p, float scale) {
+    (void)view; (void)g; (void)d; (void)q; (void)out; (void)p; (void)scale;
+    return 0;
+}
+#endif
