@@ -51,25 +51,20 @@ enum LongBenchFiles {
         return (prompts, lengths, Set(object["no_chat_template_datasets"] as? [String] ?? []))
     }
 
-    /// The first `limit` records of DIR/DATASET.jsonl and the sha256 of the file.
+    /// The first `limit` records of DIR/DATASET.jsonl, read by KVEval's LongBench reader (every
+    /// official field checked, errors naming file, line and field), and the sha256 of the file.
     static func records(directory: String, dataset: String,
                         limit: Int?) throws(CLIError) -> (records: [SampleSpec], sha256: String) {
         let path = URL(fileURLWithPath: directory).appendingPathComponent("\(dataset).jsonl").path
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CLIError("--data: cannot read \(path)")
         }
-        var records: [SampleSpec] = []
-        for (index, line) in data.split(separator: UInt8(ascii: "\n")).enumerated() {
-            if let limit, records.count >= limit { break }
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else {
-                throw CLIError("\(path):\(index + 1): not a JSON object")
-            }
-            records.append(SampleSpec(
-                benchmark: .longbench, dataset: dataset, recordId: object["_id"] as? String,
-                input: object["input"] as? String ?? "", context: object["context"] as? String ?? "",
-                answers: object["answers"] as? [String] ?? [], allClasses: object["all_classes"] as? [String],
-                recordLength: object["length"] as? Int))
+        let all: [LongBenchRecord]
+        do { all = try LongBenchRecord.read(path: path) } catch { throw CLIError("--data: \(error)") }
+        let records = all.prefix(limit ?? all.count).map { r in
+            SampleSpec(benchmark: .longbench, dataset: dataset, recordId: r.id, input: r.input, context: r.context,
+                       answers: r.answers, allClasses: r.allClasses, recordLength: r.length)
         }
-        return (records, ContentHash.sha256Hex(data))
+        return (Array(records), ContentHash.sha256Hex(data))
     }
 }
