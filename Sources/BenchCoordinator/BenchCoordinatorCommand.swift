@@ -87,9 +87,11 @@ public struct BenchCoordinatorCommand: AsyncParsableCommand {
         }
         let model = String(repeating: "0", count: 64)
         // A fresh policy name per run, so a reused coordinator gets new jobs.
-        let policy = PolicyConfig(name: "bench-\(UUID().uuidString.prefix(8))")
+        // A fresh budget per run, so a reused coordinator gets new jobs (submit accepts only
+        // known policy names, so the name cannot carry the run's identity).
+        let policy = PolicyConfig(name: "fullkv")
         let submitted = try await AdminClient(connection: connection(tokens.adminToken))
-            .submit(SubmitRequest(spec: sweep(model: model, policy: policy)))
+            .submit(SubmitRequest(spec: sweep(model: model, policy: policy, budget: Int.random(in: 64...1 << 30))))
         print("bench: \(submitted.jobsCreated) new jobs, \(workers) workers (\(client.rawValue) client), "
               + "coordinator at \(base) (\(target.description))")
         let hardware = HardwareClass(cpu: "bench", threads: 1, dtype: "none")
@@ -211,7 +213,7 @@ public struct BenchCoordinatorCommand: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try CoordinatorStore(path: directory.appendingPathComponent("store.sqlite").path, leaseSeconds: 60)
         let model = String(repeating: "0", count: 64)
-        _ = try await store.submit(SubmitRequest(spec: sweep(model: model, policy: PolicyConfig(name: "bench"))))
+        _ = try await store.submit(SubmitRequest(spec: sweep(model: model, policy: PolicyConfig(name: "fullkv"), budget: 64)))
         let hardware = HardwareClass(cpu: "bench", threads: 1, dtype: "none")
         let request = LeaseRequest(workerId: "bench", hardware: hardware, models: [model])
         let cpuBefore = Self.processCPUSeconds()
@@ -230,8 +232,8 @@ public struct BenchCoordinatorCommand: AsyncParsableCommand {
     }
 
     /// `jobs` one-sample needle jobs (one per length) for a model no worker really holds.
-    func sweep(model: String, policy: PolicyConfig) -> ExperimentSpec {
-        ExperimentSpec(benchmark: .needle, modelSha256: model, policies: [policy], budgets: [64],
+    func sweep(model: String, policy: PolicyConfig, budget: Int) -> ExperimentSpec {
+        ExperimentSpec(benchmark: .needle, modelSha256: model, policies: [policy], budgets: [budget],
                        needle: NeedleSweep(lengths: Array(1...jobs), depths: [0]), shardTokens: 1)
     }
 
