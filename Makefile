@@ -2,7 +2,7 @@
 SWIFT ?= swift
 RELEASE_BIN := .build/release/pyramidkv
 
-.PHONY: setup assets build test test-ui test-cluster demo bench clean
+.PHONY: setup assets build test test-fast test-full test-ui test-cluster demo bench clean
 
 setup:
 	@bash scripts/setup
@@ -13,14 +13,25 @@ assets: setup
 build: setup
 	$(SWIFT) build -c release --product pyramidkv
 
+# Two tiers, split by suite name (one list, below): the fast tier is every suite that needs no
+# model and no child process (the coordinator still runs for real, in-process on loopback);
+# the full tier is the model and multi-process suites. `make test` runs both.
 # Suites run one at a time: the model tests keep both cores (and Swift's cooperative threads)
 # busy for minutes, which would starve the timing-sensitive coordinator tests.
 # In-process engine tests get the fast OpenBLAS kernel the CLI re-execs for (scripts/blas-coretype).
-test: assets
-	@core="$${OPENBLAS_CORETYPE:-$$(bash scripts/blas-coretype)}"; \
-	if [ -n "$$core" ]; then export OPENBLAS_CORETYPE="$$core"; fi; \
-	echo "$(SWIFT) test --no-parallel (OPENBLAS_CORETYPE=$${core:-auto})"; \
-	$(SWIFT) test --no-parallel
+FULL_TIER := FleetTests\.(CLITests|SubmitLongBenchRecordsTests|CoordinatorCrashTests|WorkerProcessTests|EngineMemoryProcessTests|PrefillCacheTests)|KVEngineTests\.(ChatTemplateTests|GGUFReaderTests|KVHalfTests|KvpressAgreementTests|ModelReferenceTests|PolicyInvariantTests|PolicyReferenceTests|PrefillSnapshotTests|TokenizerTests)|KVEvalTests\.(PromptFixtureTests|RULERTests)
+CORETYPE = core="$${OPENBLAS_CORETYPE:-$$(bash scripts/blas-coretype)}"; if [ -n "$$core" ]; then export OPENBLAS_CORETYPE="$$core"; fi
+
+test-fast: setup
+	$(SWIFT) build --build-tests
+	@$(CORETYPE); $(SWIFT) test --skip-build --no-parallel --skip '$(FULL_TIER)'
+
+test-full: assets
+	$(SWIFT) build --build-tests
+	@$(CORETYPE); echo "$(SWIFT) test --no-parallel --filter <full tier> (OPENBLAS_CORETYPE=$${core:-auto})"; \
+	$(SWIFT) test --skip-build --no-parallel --filter '$(FULL_TIER)'
+
+test: test-fast test-full
 	@# The HTTP API against schema/openapi.yaml by schemathesis, when installed (.ci/run installs it).
 	@if st --version 2>/dev/null | grep -q "st, version"; then bash tools/schemathesis.sh .build/debug/pyramidkv; \
 	else echo "schemathesis not installed: API contract check skipped (pip install schemathesis)"; fi

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// The built `pyramidkv` executable, found next to the test bundle (nil when not built).
 enum PyramidKVExecutable {
@@ -30,10 +31,25 @@ enum PyramidKVExecutable {
     }
 }
 
-enum CLIProcessError: Error {
+enum CLIProcessError: Error, CustomStringConvertible {
     case notBuilt
     case noListeningLine(String)
     case cannotCreateLog(String)
+
+    var description: String {
+        switch self {
+        case .notBuilt:
+            return "the pyramidkv executable is missing next to the test bundle (\(Bundle.main.bundleURL.path)): "
+                + "run `swift build --product pyramidkv` (or `swift build --build-tests`) before `swift test`"
+        case .noListeningLine(let output): return "the coordinator process never printed its listening line: \(output)"
+        case .cannotCreateLog(let path): return "cannot create the worker log \(path)"
+        }
+    }
+
+    /// Throws `.notBuilt` unless the CLI binary is there: the multi-process suites fail, not skip.
+    static func requireBinary() throws {
+        if PyramidKVExecutable.url == nil { throw CLIProcessError.notBuilt }
+    }
 }
 
 /// `pyramidkv coordinator` as a child process on an ephemeral port.

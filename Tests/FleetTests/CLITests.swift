@@ -2,13 +2,17 @@ import FleetCore
 import Foundation
 import Testing
 import Worker
+import TestSupport
 
 /// The real `pyramidkv` binary: a coordinator process and the client commands against it.
-@Suite(.serialized, .enabled(if: PyramidKVExecutable.url != nil, "pyramidkv is not built"))
+@Suite(.serialized)
 struct CLITests {
     let directory: TemporaryDirectory
 
-    init() throws { directory = try TemporaryDirectory() }
+    init() throws {
+        try CLIProcessError.requireBinary()   // fail, not skip, when the binary is missing
+        directory = try TemporaryDirectory()
+    }
 
     func json(_ text: String) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
@@ -78,11 +82,14 @@ struct CLITests {
 }
 
 /// Crash safety of the real coordinator process (WAL, synchronous=NORMAL).
-@Suite(.serialized, .enabled(if: PyramidKVExecutable.url != nil, "pyramidkv is not built"))
+@Suite(.serialized)
 struct CoordinatorCrashTests {
     let directory: TemporaryDirectory
 
-    init() throws { directory = try TemporaryDirectory() }
+    init() throws {
+        try CLIProcessError.requireBinary()   // fail, not skip, when the binary is missing
+        directory = try TemporaryDirectory()
+    }
 
     @Test func killedCoordinatorLosesNothingItAcceptedAndWorkersCarryOn() async throws {
         let first = try await CoordinatorProcess(directory: directory)

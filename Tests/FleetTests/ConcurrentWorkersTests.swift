@@ -3,6 +3,7 @@ import FleetCore
 import Foundation
 import Testing
 import Worker
+import TestSupport
 
 @Suite(.serialized) struct ConcurrentWorkersTests {
     let directory: TemporaryDirectory

@@ -2,6 +2,7 @@ import Coordinator
 import FleetCore
 import Foundation
 import Testing
+import TestSupport
 
 @Suite struct CoordinatorStoreTests {
     let directory: TemporaryDirectory

@@ -3,6 +3,7 @@ import FleetCore
 import Foundation
 import Testing
 import Worker
+import TestSupport
 
 /// The needle metric as design §3 states it: |set(lower(response).split()) ∩ E| / |E|; the
 /// second metric shows that only the primary one is tabulated.

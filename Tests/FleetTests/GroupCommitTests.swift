@@ -1,6 +1,7 @@
 import Coordinator
 import FleetCore
 import Testing
+import TestSupport
 
 /// The store's group commit: concurrent writes share transactions, yet each is answered as if it
 /// had run alone, and a refused write leaves no trace while its batch-mates keep theirs.

@@ -2,6 +2,7 @@ import Coordinator
 import FleetCore
 import Foundation
 import Testing
+import TestSupport
 
 /// Workers post their scores with each prediction (issue 10 §3): stored in the same write,
 /// visible in results at once, primary first, invalid values refused with the field named.

@@ -5,8 +5,10 @@ import Testing
 
 /// The worker's prefill reuse: later jobs on a sample share the first job's prefill, the
 /// cache stays within its bytes, and results equal an unshared run.
-@Suite(.serialized, .enabled(if: FileManager.default.fileExists(atPath: DefaultAssets.modelPath), "needs the default model"))
+@Suite(.serialized)
 struct PrefillCacheTests {
+    init() throws { try FleetAssets.requireModel() }
+
     @Test func laterPoliciesShareThePrefillAndGetTheSameAnswer() throws {
         let model = try LlamaModel(path: DefaultAssets.modelPath)
         let prompts = (0..<3).map { i in

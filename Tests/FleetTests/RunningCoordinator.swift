@@ -3,6 +3,7 @@ import FleetCore
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
+import TestSupport
 #endif
 
 let adminToken = "admin-secret-token"

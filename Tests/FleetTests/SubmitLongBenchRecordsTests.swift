@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `pyramidkv submit longbench` reads DATASET.jsonl with KVEval's LongBench reader: a record
 /// missing a field, or with a field of the wrong type, stops the submit with the file, line and

@@ -5,6 +5,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import Testing
+import TestSupport
 
 /// The /ui pages over real loopback HTTP against a real SQLite store: the admin credential is
 /// required (bearer or the login cookie), every database value is escaped, and the pages show

@@ -2,6 +2,7 @@ import Coordinator
 import FleetCore
 import Foundation
 import Testing
+import TestSupport
 
 /// The background checkpointer copies committed pages from the WAL into the database file without
 /// the store's own connection having to (its automatic threshold is far above this test's writes).

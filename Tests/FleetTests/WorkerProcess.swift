@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// `pyramidkv worker` as a child process; its log goes to a file (a full pipe would stall it).
 final class WorkerProcess {

@@ -3,17 +3,20 @@ import Foundation
 import KVEngine
 import Testing
 import Worker
+import TestSupport
 
 /// The fleet as users run it: a coordinator process and `pyramidkv worker` processes running
 /// the real model on loopback. Needs the built binary and the fetched default model.
-@Suite(.serialized, .enabled(if: PyramidKVExecutable.url != nil
-                                 && FileManager.default.fileExists(atPath: DefaultAssets.modelPath)
-                                 && FileManager.default.fileExists(atPath: DefaultAssets.haystackDirectory),
-                             "pyramidkv is not built or the model/haystack are not fetched"))
+@Suite(.serialized)
 struct WorkerProcessTests {
     let directory: TemporaryDirectory
 
-    init() throws { directory = try TemporaryDirectory() }
+    /// Missing prerequisites fail every test here with what is missing (never a silent skip).
+    init() throws {
+        try CLIProcessError.requireBinary()
+        try FleetAssets.requireModelAndHaystack()
+        directory = try TemporaryDirectory()
+    }
 
     func json(_ text: String) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])

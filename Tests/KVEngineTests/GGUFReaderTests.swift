@@ -1,6 +1,7 @@
 import Foundation
 import KVEngine
 import Testing
+import TestSupport
 
 @Suite("GGUF reader")
 struct GGUFReaderTests {
@@ -38,8 +39,8 @@ struct GGUFReaderTests {
 
     @Test("reads every metadata value type, tensor infos and data", arguments: [UInt32(2), 3])
     func readsAllTypes(version: UInt32) throws {
-        let dir = try TempDir()
-        let path = dir.file("ok.gguf")
+        let dir = try TemporaryDirectory()
+        let path = dir.path("ok.gguf")
         try Self.sampleFile(version: version).write(to: path)
         let f = try GGUFFile(path: path)
         #expect(f.version == version)
@@ -66,8 +67,8 @@ struct GGUFReaderTests {
 
     @Test("honours general.alignment")
     func alignment() throws {
-        let dir = try TempDir()
-        let path = dir.file("al.gguf")
+        let dir = try TemporaryDirectory()
+        let path = dir.path("al.gguf")
         try Self.sampleFile(version: 3, alignment: 64).write(to: path)
         let f = try GGUFFile(path: path)
         #expect(f.alignment == 64)
@@ -77,8 +78,8 @@ struct GGUFReaderTests {
 
     @Test("wrong magic names the file and the bytes found")
     func badMagic() throws {
-        let dir = try TempDir()
-        let path = dir.file("bad.gguf")
+        let dir = try TemporaryDirectory()
+        let path = dir.path("bad.gguf")
         try Data("GGML0000000000000000000000".utf8).write(to: URL(fileURLWithPath: path))
         let e = try #require(throws: GGUFError.self) { try GGUFFile(path: path) }
         #expect(e == .badMagic(file: path, found: "\"GGML\""))
@@ -87,8 +88,8 @@ struct GGUFReaderTests {
 
     @Test("unsupported version")
     func badVersion() throws {
-        let dir = try TempDir()
-        let path = dir.file("v9.gguf")
+        let dir = try TemporaryDirectory()
+        let path = dir.path("v9.gguf")
         var w = GGUFTestWriter()
         w.header(version: 9, tensors: 0, kvs: 0)
         try w.write(to: path)
@@ -97,9 +98,9 @@ struct GGUFReaderTests {
 
     @Test("every truncation of a valid file is an error, never a crash")
     func truncations() throws {
-        let dir = try TempDir()
+        let dir = try TemporaryDirectory()
         let full = Self.sampleFile(version: 3).bytes
-        let path = dir.file("cut.gguf")
+        let path = dir.path("cut.gguf")
         // Cut inside the header and metadata, and inside the tensor data.
         for cut in Array(stride(from: 1, to: full.count - 40, by: 7)) + [full.count - 1] {
             try Data(full[..<cut]).write(to: URL(fileURLWithPath: path))
@@ -109,8 +110,8 @@ struct GGUFReaderTests {
 
     @Test("unknown metadata value type names the key")
     func unknownValueType() throws {
-        let dir = try TempDir()
-        let path = dir.file("vt.gguf")
+        let dir = try TemporaryDirectory()
+        let path = dir.path("vt.gguf")
         var w = GGUFTestWriter()
         w.header(tensors: 0, kvs: 1)
         w.kv("weird.key", type: 42) { $0.u32(0) }
@@ -120,8 +121,8 @@ struct GGUFReaderTests {
 
     @Test("unknown tensor type names the tensor")
     func unknownTensorType() throws {
-        let dir = try TempDir()
-        let path = dir.file("tt.gguf")
+        let dir = try TemporaryDirectory()
+        let path = dir.path("tt.gguf")
         var w = GGUFTestWriter()
         w.header(tensors: 1, kvs: 0)
         w.tensorInfo("blk.0.x", shape: [32], type: 23, offset: 0)
@@ -133,8 +134,8 @@ struct GGUFReaderTests {
 
     @Test("tensor past the end of the file")
     func outOfBounds() throws {
-        let dir = try TempDir()
-        let path = dir.file("oob.gguf")
+        let dir = try TemporaryDirectory()
+        let path = dir.path("oob.gguf")
         var w = GGUFTestWriter()
         w.header(tensors: 1, kvs: 0)
         w.tensorInfo("big", shape: [1024], type: 0, offset: 0)
@@ -148,8 +149,8 @@ struct GGUFReaderTests {
 
     @Test("missing and mistyped keys name the key")
     func missingKey() throws {
-        let dir = try TempDir()
-        let path = dir.file("ok.gguf")
+        let dir = try TemporaryDirectory()
+        let path = dir.path("ok.gguf")
         try Self.sampleFile(version: 3).write(to: path)
         let f = try GGUFFile(path: path)
         #expect(throws: GGUFError.missingKey(file: path, key: "llama.block_count")) { try f.int("llama.block_count") }

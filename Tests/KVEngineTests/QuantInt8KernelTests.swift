@@ -1,6 +1,7 @@
 import Foundation
 import KVEngine
 import Testing
+import TestSupport
 
 /// The int8-activation kernels (decode's opt-in `--activations int8`): every variant computes
 /// the same integer block dots as a double-precision model of the algorithm written here from
@@ -58,7 +59,7 @@ struct QuantInt8KernelTests {
     @Test("Q4_0, Q4_1 and Q8_0 on every variant match the integer model; near the fp32 product",
           arguments: [GGMLType.q4_0, .q4_1, .q8_0], QuantKernelTests.variants)
     func typeAndVariant(type: GGMLType, variant: KernelVariant) throws {
-        let dir = try TempDir()
+        let dir = try TemporaryDirectory()
         let rows = 67, columns = 576
         let f = try QuantKernelTests.randomGGUF([("w", type, rows)], columns: columns, seed: UInt64(type.rawValue) + 40, in: dir)
         let m = try QuantMatrix(gguf: f, tensors: [(name: "w", rows: rows)], columns: columns)
@@ -85,7 +86,7 @@ struct QuantInt8KernelTests {
 
     @Test("types without an int8 kernel stay fp32 under int8 activations, bit for bit")
     func otherTypesUnchanged() throws {
-        let dir = try TempDir()
+        let dir = try TemporaryDirectory()
         let f = try QuantKernelTests.randomGGUF([("w", .f16, 40), ("v", .q4_K, 8)], columns: 512, seed: 3, in: dir)
         let m = try QuantMatrix(gguf: f, tensors: [(name: "w", rows: 40), (name: "v", rows: 8)], columns: 512)
         let x = (0..<512).map { Float(($0 % 11) - 5) / 3 }

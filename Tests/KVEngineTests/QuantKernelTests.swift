@@ -2,13 +2,14 @@ import Foundation
 import Synchronization
 import KVEngine
 import Testing
+import TestSupport
 
 /// Issue 11: the matrix-vector kernels on weights in their GGUF type, every type × every
 /// variant this CPU runs, against dequantize-then-multiply in double precision.
 @Suite("Quantized matrix-vector kernels")
 struct QuantKernelTests {
     /// A GGUF file holding `tensors` (name, type, rows) of random valid blocks, `columns` wide.
-    static func randomGGUF(_ tensors: [(String, GGMLType, Int)], columns: Int, seed: UInt64, in dir: TempDir) throws -> GGUFFile {
+    static func randomGGUF(_ tensors: [(String, GGMLType, Int)], columns: Int, seed: UInt64, in dir: TemporaryDirectory) throws -> GGUFFile {
         var rng = SplitMix(seed: seed)
         var w = GGUFTestWriter()
         w.header(tensors: UInt64(tensors.count), kvs: 0)
@@ -28,7 +29,7 @@ struct QuantKernelTests {
             w.bytes += p
             w.pad(to: 32)
         }
-        let path = dir.file("w-\(seed).gguf")
+        let path = dir.path("w-\(seed).gguf")
         try w.write(to: path)
         return try GGUFFile(path: path)
     }
@@ -72,7 +73,7 @@ struct QuantKernelTests {
     @Test("every type and variant matches dequantize-then-multiply",
           arguments: GGMLType.allCases, QuantKernelTests.variants)
     func typeAndVariant(type: GGMLType, variant: KernelVariant) throws {
-        let dir = try TempDir()
+        let dir = try TemporaryDirectory()
         let columns = type.blockSize == 256 ? 512 : 576
         let f = try Self.randomGGUF([("w", type, 67)], columns: columns, seed: UInt64(type.rawValue) + 1, in: dir)
         let m = try QuantMatrix(gguf: f, tensors: [(name: "w", rows: 67)], columns: columns)
@@ -89,7 +90,7 @@ struct QuantKernelTests {
 
     @Test("a stack of tensors of different types is one product (Q|K|V), big enough to use every thread")
     func stackedMixedTypes() throws {
-        let dir = try TempDir()
+        let dir = try TemporaryDirectory()
         let f = try Self.randomGGUF([("q", .q4_1, 576), ("k", .q8_0, 192), ("v", .f16, 192)], columns: 576, seed: 3, in: dir)
         let m = try QuantMatrix(gguf: f, tensors: [(name: "q", rows: 576), (name: "k", rows: 192), (name: "v", rows: 192)], columns: 576)
         #expect(m.rows == 960 && m.bytes == 576 * 18 * 20 + 192 * 18 * 34 + 192 * 576 * 2)
@@ -98,7 +99,7 @@ struct QuantKernelTests {
 
     @Test("any thread count, and callers racing for the pool, give the same product")
     func threadPool() throws {
-        let dir = try TempDir()
+        let dir = try TemporaryDirectory()
         let f = try Self.randomGGUF([("w", .q4_1, 1024)], columns: 576, seed: 9, in: dir)
         let m = try QuantMatrix(gguf: f, tensors: [(name: "w", rows: 1024)], columns: 576)
         let x = (0..<576).map { Float(($0 % 13) - 6) / 7 }
@@ -126,7 +127,7 @@ struct QuantKernelTests {
 
     @Test("a tensor whose shape does not match is refused, naming it")
     func badShape() throws {
-        let dir = try TempDir()
+        let dir = try TemporaryDirectory()
         let f = try Self.randomGGUF([("w", .q4_1, 8)], columns: 64, seed: 5, in: dir)
         #expect(throws: GGUFError.badTensorShape(file: f.path, tensor: "w", expected: [64, 9], found: [64, 8])) {
             try QuantMatrix(gguf: f, tensors: [(name: "w", rows: 9)], columns: 64)

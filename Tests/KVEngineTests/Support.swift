@@ -26,14 +26,3 @@ enum TestModel {
         }
     }
 }
-
-/// A temporary directory removed when the value is released.
-final class TempDir {
-    let url: URL
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("pkv-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-    deinit { try? FileManager.default.removeItem(at: url) }
-    func file(_ name: String) -> String { url.appendingPathComponent(name).path }
-}

@@ -1,6 +1,7 @@
 import Foundation
 import KVEngine
 import Testing
+import TestSupport
 
 @Suite("Tokenizer against llama.cpp / HF tokenizers on the default model")
 struct TokenizerTests {
@@ -82,8 +83,8 @@ struct TokenizerTests {
 
     @Test("an unsupported tokenizer kind is a clear error")
     func unsupportedKind() throws {
-        let dir = try TempDir()
-        let path = dir.file("spm.gguf")
+        let dir = try TemporaryDirectory()
+        let path = dir.path("spm.gguf")
         var w = GGUFTestWriter()
         w.header(tensors: 0, kvs: 1)
         w.kv("tokenizer.ggml.model", type: 8) { $0.string("llama") }

@@ -1,12 +1,13 @@
 import Foundation
 import KVEval
 import Testing
+import TestSupport
 
 struct LongBenchIOTests {
     static let record = #"{"input": "Q?", "context": "C", "answers": ["A"], "length": 12, "dataset": "hotpotqa", "language": "en", "all_classes": null, "_id": "x1"}"#
 
     @Test func readsOfficialRecords() throws {
-        let dir = try TempDir(); defer { dir.remove() }
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
         let trec = #"{"input": "What?", "context": "ctx", "answers": ["City"], "length": 4100, "dataset": "trec", "language": "en", "all_classes": ["City", "Country"], "_id": "t1"}"#
         let path = try dir.write("hotpotqa.jsonl", Self.record + "\n" + trec + "\n")
         let records = try LongBenchRecord.read(path: path)
@@ -20,7 +21,7 @@ struct LongBenchIOTests {
 
     func expectError(_ lines: [String], line: Int, field: String?, _ check: (LongBenchDataError.Reason) -> Bool,
                      sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let dir = try TempDir(); defer { dir.remove() }
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
         let path = try dir.write("d.jsonl", lines.joined(separator: "\n") + "\n")
         do {
             _ = try LongBenchRecord.read(path: path)

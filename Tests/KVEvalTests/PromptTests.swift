@@ -1,6 +1,7 @@
 import Foundation
 import KVEval
 import Testing
+import TestSupport
 
 struct PromptTests {
     let tok = FakeTokenizer()
@@ -64,7 +65,7 @@ struct PromptTests {
     }
 
     @Test func needleInsertion() throws {
-        let dir = try TempDir(); defer { dir.remove() }
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
         let sentence = "Essays are short. "
         _ = try dir.write("b.txt", String(repeating: sentence, count: 40))
         _ = try dir.write("a.txt", "First file.\r\nSecond line. ")

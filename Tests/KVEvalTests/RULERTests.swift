@@ -1,4 +1,4 @@
-import Crypto
+import FleetCore
 import Foundation
 import KVEngine
 @testable import KVEval
@@ -31,7 +31,7 @@ struct RULERTests {
         FileManager.default.fileExists(atPath: DefaultAssets.modelPath) && RULERWordLists.isFetched
     }
 
-    static func sha256(_ s: String) -> String { SHA256.hash(data: Array(s.utf8)).map { String(format: "%02x", $0) }.joined() }
+    static func sha256(_ s: String) -> String { ContentHash.sha256Hex(Array(s.utf8)) }
 
     // MARK: metric (no assets needed)
 

@@ -1,6 +1,7 @@
 import Foundation
 import KVEval
 import Testing
+import TestSupport
 
 /// Scoring a small prediction file in KVCache-Factory's output format.
 struct ScorerTests {
@@ -29,7 +30,7 @@ struct ScorerTests {
     }
 
     @Test func scoresKVCacheFactoryFile() throws {
-        let dir = try TempDir(); defer { dir.remove() }
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
         let path = try dir.write("SnapKV.json", Self.file())
         let r = try LongBenchScorer.score(files: [path])
         #expect(r.datasets == ["hotpotqa": 50.0, "trec": 50.0, "passage_count": 50.0, "lcc": 100.0])
@@ -57,7 +58,7 @@ struct ScorerTests {
     }
 
     @Test func officialPredFilesNameTheirDataset() throws {
-        let dir = try TempDir(); defer { dir.remove() }
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
         // LongBench pred.py writes {"pred", "answers", "all_classes", "length"} to pred/{model}/{dataset}.jsonl.
         let lines = [#"{"pred": "Type: Location", "answers": ["Location"], "all_classes": ["Location", "City"], "length": 3000}"#,
                      #"{"pred": "City", "answers": ["Location"], "all_classes": ["Location", "City"], "length": 9000}"#]
@@ -85,7 +86,7 @@ struct ScorerTests {
     }
 
     @Test func metricErrorsNameTheLine() throws {
-        let dir = try TempDir(); defer { dir.remove() }
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
         let bad = try Self.line("passage_retrieval_en", "3", ["no id here"], id: "r1")
         let path = try dir.write("p.jsonl", try Self.line("hotpotqa", "a", ["a"], id: "h") + "\n" + bad + "\n")
         #expect(throws: LongBenchDataError.self) { try LongBenchScorer.score(files: [path]) }

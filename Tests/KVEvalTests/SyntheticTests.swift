@@ -1,6 +1,7 @@
 import Foundation
 import KVEval
 import Testing
+import TestSupport
 
 struct SyntheticTests {
     /// Made-up essays (tests never need downloaded data).
@@ -16,7 +17,7 @@ struct SyntheticTests {
     }
 
     @Test func generatesOfficialFormatSyntheticSet() throws {
-        let dir = try TempDir(); defer { dir.remove() }
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
         let hay = dir.url.appendingPathComponent("hay").path
         try FileManager.default.createDirectory(atPath: hay, withIntermediateDirectories: true)
         try Self.haystack(TempDirView(path: hay))

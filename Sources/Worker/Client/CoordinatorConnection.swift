@@ -1,8 +1,5 @@
-import AsyncHTTPClient
 import FleetCore
 import Foundation
-import NIOCore
-import NIOHTTP1
 
 /// Where the coordinator is and the bearer token to present.
 public struct CoordinatorEndpoint: Sendable {
@@ -15,42 +12,24 @@ public struct CoordinatorEndpoint: Sendable {
     }
 }
 
-/// JSON over HTTP to the coordinator (AsyncHTTPClient: pooled keep-alive connections on
-/// SwiftNIO). Retries transport failures and 5xx answers with backoff; 4xx answers are
+/// JSON over HTTP to the coordinator (libcurl: keep-alive connections, reused by every copy of
+/// this value). Retries transport failures and 5xx answers with backoff; 4xx answers are
 /// definitive and come back as `.refused`.
 public struct CoordinatorConnection: Sendable {
     public let endpoint: CoordinatorEndpoint
     public let retry: RetryPolicy
-    let client: HTTPClient
-    let timeout: TimeAmount
+    let transport: CurlTransport
     /// Largest answer read (blobs are the big ones).
     let maxResponseBytes: Int
 
-    /// `client` defaults to one process-wide client; pass one with a larger pool when many
-    /// callers share a process (the coordinator benchmark's simulated workers).
+    /// Connection failures come straight back to `send` (5 s connect timeout), whose
+    /// `RetryPolicy` decides what happens next; `timeoutSeconds` bounds a whole exchange.
     public init(endpoint: CoordinatorEndpoint, retry: RetryPolicy = RetryPolicy(), timeoutSeconds: Double = 30,
-                maxResponseBytes: Int = 1 << 30, client: HTTPClient = CoordinatorConnection.sharedClient) {
+                connectTimeoutSeconds: Double = 5, maxResponseBytes: Int = 1 << 30) {
         self.endpoint = endpoint
         self.retry = retry
-        self.client = client
-        self.timeout = .milliseconds(Int64(timeoutSeconds * 1000))
+        self.transport = CurlTransport(connectTimeoutSeconds: connectTimeoutSeconds, timeoutSeconds: timeoutSeconds)
         self.maxResponseBytes = maxResponseBytes
-    }
-
-    /// The process-wide client (never shut down; it lives as long as the process).
-    public static let sharedClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup,
-                                                configuration: clientConfiguration(connectionsPerHost: 8))
-
-    /// Connection failures come straight back to `send`, whose `RetryPolicy` decides what
-    /// happens next (AsyncHTTPClient would otherwise keep reconnecting until the request's
-    /// deadline: 30 s before a CLI command could say the coordinator is down).
-    public static func clientConfiguration(connectionsPerHost: Int) -> HTTPClient.Configuration {
-        var configuration = HTTPClient.Configuration()
-        configuration.timeout.connect = .seconds(5)
-        configuration.connectionPool = .init(idleTimeout: .seconds(60),
-                                             concurrentHTTP1ConnectionsPerHostSoftLimit: connectionsPerHost)
-        configuration.connectionPool.retryConnectionEstablishment = false
-        return configuration
     }
 
     /// Sends `body` as JSON and decodes the answer as `Response`.
@@ -94,36 +73,31 @@ public struct CoordinatorConnection: Sendable {
     public func send(_ method: String, _ path: String, body: Data?,
                      contentType: String) async throws(CoordinatorClientError) -> Data {
         let url = url(path)
-        var request = HTTPClientRequest(url: url)
-        request.method = HTTPMethod(rawValue: method)
-        request.headers.add(name: "Authorization", value: "Bearer \(endpoint.token)")
-        if let body {
-            request.body = .bytes(ByteBuffer(bytes: body))
-            request.headers.add(name: "Content-Type", value: contentType)
-        }
+        var headers = ["Authorization: Bearer \(endpoint.token)"]
+        if body != nil { headers.append("Content-Type: \(contentType)") }
         var attempt = 0
         var lastProblem = ""
         while attempt < retry.maxAttempts {
             attempt += 1
+            if Task.isCancelled {
+                throw .unreachable(method: method, url: url, attempts: attempt, lastProblem: "cancelled")
+            }
             do {
-                let response = try await client.execute(request, timeout: timeout)
-                let buffer = try await response.body.collect(upTo: maxResponseBytes)
-                let data = Data(buffer.readableBytesView)
-                let status = Int(response.status.code)
-                if (200..<300).contains(status) { return data }
-                if (400..<500).contains(status) {
-                    throw CoordinatorClientError.refused(method: method, path: path, status: status,
-                                                         body: try? WireJSON.decoder().decode(ErrorBody.self, from: data))
+                let answer = try await transport.exchange(method: method, url: url, headers: headers, body: body,
+                                                          maxResponseBytes: maxResponseBytes)
+                if (200..<300).contains(answer.status) { return answer.body }
+                if (400..<500).contains(answer.status) {
+                    throw CoordinatorClientError.refused(method: method, path: path, status: answer.status,
+                                                         body: try? WireJSON.decoder().decode(ErrorBody.self, from: answer.body))
                 }
-                lastProblem = "HTTP \(status)"
+                lastProblem = "HTTP \(answer.status)"
             } catch let error as CoordinatorClientError {
                 throw error
-            } catch is CancellationError {
+            } catch CurlFailure.tooLarge(let limit) {
+                throw .badResponse(method: method, path: path, detail: "answer larger than \(limit) bytes")
+            } catch CurlFailure.cancelled {
                 throw .unreachable(method: method, url: url, attempts: attempt, lastProblem: "cancelled")
             } catch {
-                if Task.isCancelled {
-                    throw .unreachable(method: method, url: url, attempts: attempt, lastProblem: "cancelled")
-                }
                 lastProblem = "\(error)"
             }
             if attempt < retry.maxAttempts {

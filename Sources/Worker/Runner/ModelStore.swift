@@ -1,4 +1,4 @@
-import Crypto
+import FleetCore
 import Foundation
 import KVEngine
 
@@ -45,14 +45,8 @@ public final class ModelStore: @unchecked Sendable {
         return hex
     }
 
-    /// Lower-case hex sha256 of a file, read in 4 MiB chunks.
-    public static func fileSHA256(_ path: String) throws -> String {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw GGUFError.cannotOpen(file: path, reason: "unreadable")
-        }
-        defer { try? handle.close() }
-        var hasher = SHA256()
-        while let chunk = try handle.read(upToCount: 1 << 22), !chunk.isEmpty { hasher.update(data: chunk) }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    /// Lower-case hex sha256 of a file.
+    public static func fileSHA256(_ path: String) throws(ContentHashError) -> String {
+        try ContentHash.sha256Hex(fileAt: path)
     }
 }

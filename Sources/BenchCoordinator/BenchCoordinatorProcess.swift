@@ -10,7 +10,7 @@ final class BenchCoordinatorProcess {
     /// Starts the daemon on `database` and waits for its "listening on" line.
     init(database: String, adminTokenFile: String, workerTokenFile: String) async throws {
         guard let executable = Bundle.main.executableURL else {
-            throw CLIError("cannot find this executable to start a coordinator; pass --in-process")
+            throw BenchError("cannot find this executable to start a coordinator; pass --in-process")
         }
         process.executableURL = executable
         process.arguments = ["coordinator", "--db", database, "--listen", "127.0.0.1:0",
@@ -23,7 +23,7 @@ final class BenchCoordinatorProcess {
         while true {
             let chunk = await Task.detached { handle.availableData }.value
             if chunk.isEmpty {
-                throw CLIError("the coordinator process exited before listening: \(text)")
+                throw BenchError("the coordinator process exited before listening: \(text)")
             }
             text += String(decoding: chunk, as: UTF8.self)
             if let range = text.range(of: "listening on http://127.0.0.1:"),
@@ -38,10 +38,10 @@ final class BenchCoordinatorProcess {
     func cpuSeconds() throws -> Double {
         let stat = try String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8)
         // The command name (field 2) is in parentheses and may hold spaces: count from after it.
-        guard let close = stat.lastIndex(of: ")") else { throw CLIError("unreadable /proc stat: \(stat)") }
+        guard let close = stat.lastIndex(of: ")") else { throw BenchError("unreadable /proc stat: \(stat)") }
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else {
-            throw CLIError("unreadable /proc stat: \(stat)")
+            throw BenchError("unreadable /proc stat: \(stat)")
         }
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
@@ -54,4 +54,10 @@ final class BenchCoordinatorProcess {
     }
 
     deinit { stop() }
+}
+
+/// A benchmark that could not run, with what went wrong.
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

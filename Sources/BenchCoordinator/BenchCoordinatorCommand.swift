@@ -1,24 +1,16 @@
 import ArgumentParser
-import AsyncHTTPClient
 import Coordinator
 import FleetCore
 import Foundation
 import NIOPosix
 import Worker
 
-/// `pyramidkv bench …`: measurements that are commands, not tests (design §5).
-struct BenchCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Benchmarks.",
-        subcommands: [BenchEngineCommand.self, BenchCoordinatorCommand.self], defaultSubcommand: BenchEngineCommand.self)
-}
-
 /// `pyramidkv bench coordinator`: simulated workers run lease → post → complete cycles against
 /// a coordinator on loopback (by default the daemon as a child process; real HTTP, a real SQLite
 /// file). Baseline in the same run: GET /healthz from the same clients, which costs HTTP but no
 /// database work.
-struct BenchCoordinatorCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+public struct BenchCoordinatorCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
         commandName: "coordinator",
         abstract: "Lease+post+complete cycles/s and latency with N simulated workers on loopback.")
 
@@ -30,14 +22,16 @@ struct BenchCoordinatorCommand: AsyncParsableCommand {
     var coordinator: String?
     @Option(help: "With --coordinator: its admin token file.") var adminTokenFile: String?
     @Option(help: "With --coordinator: its worker token file.") var workerTokenFile: String?
-    @Option(help: "Simulated workers' HTTP client: lean (a SwiftNIO load generator, like wrk, so the coordinator gets the CPU) or worker (the worker's own AsyncHTTPClient-based client).")
+    @Option(help: "Simulated workers' HTTP client: lean (a SwiftNIO load generator, like wrk, so the coordinator gets the CPU) or worker (the worker's own libcurl-based client).")
     var client: BenchClient = .lean
     @Flag(help: "Run the coordinator inside this process (sharing its event loops) instead of as a child process.")
     var inProcess = false
     @Flag(help: "Also time the same cycles straight on the store (no HTTP, no JSON on the wire): the database's share.")
     var storeOnly = false
 
-    func run() async throws {
+    public init() {}
+
+    public func run() async throws {
         if storeOnly { try await measureStoreOnly() }
         let directory = try Self.scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -61,7 +55,7 @@ struct BenchCoordinatorCommand: AsyncParsableCommand {
             let (ports, continuation) = AsyncStream<Int>.makeStream()
             serverTask = Task { try await server.run(handleSignals: false) { continuation.yield($0) } }
             var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next() else { throw CLIError("the coordinator did not start") }
+            guard let port = await iterator.next() else { throw BenchError("the coordinator did not start") }
             target = BenchTarget(base: URL(string: "http://127.0.0.1:\(port)")!, tokens: tokens,
                                  description: "in this process, db \(path)", coordinatorCPU: nil)
         } else {
@@ -81,30 +75,23 @@ struct BenchCoordinatorCommand: AsyncParsableCommand {
             serverTask?.cancel()
             child?.stop()
         }
-        // One keep-alive connection per simulated worker, as separate worker processes would hold.
-        let httpClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup,
-                                    configuration: CoordinatorConnection.clientConfiguration(connectionsPerHost: workers + 2))
-        do {
-            try await measure(target, client: httpClient)
-        } catch {
-            try? await httpClient.shutdown()
-            throw error
-        }
-        try await httpClient.shutdown()
+        try await measure(target)
     }
 
-    private func measure(_ target: BenchTarget, client httpClient: HTTPClient) async throws {
+    private func measure(_ target: BenchTarget) async throws {
         let base = target.base
         let tokens = target.tokens
+        // Each connection value holds its own keep-alive connection, as a worker process would.
         func connection(_ token: String) -> CoordinatorConnection {
-            CoordinatorConnection(endpoint: CoordinatorEndpoint(baseURL: base, token: token), retry: .none,
-                                  client: httpClient)
+            CoordinatorConnection(endpoint: CoordinatorEndpoint(baseURL: base, token: token), retry: .none)
         }
         let model = String(repeating: "0", count: 64)
         // A fresh policy name per run, so a reused coordinator gets new jobs.
-        let policy = PolicyConfig(name: "bench-\(UUID().uuidString.prefix(8))")
+        // A fresh budget per run, so a reused coordinator gets new jobs (submit accepts only
+        // known policy names, so the name cannot carry the run's identity).
+        let policy = PolicyConfig(name: "fullkv")
         let submitted = try await AdminClient(connection: connection(tokens.adminToken))
-            .submit(SubmitRequest(spec: sweep(model: model, policy: policy)))
+            .submit(SubmitRequest(spec: sweep(model: model, policy: policy, budget: Int.random(in: 64...1 << 30))))
         print("bench: \(submitted.jobsCreated) new jobs, \(workers) workers (\(client.rawValue) client), "
               + "coordinator at \(base) (\(target.description))")
         let hardware = HardwareClass(cpu: "bench", threads: 1, dtype: "none")
@@ -183,7 +170,7 @@ struct BenchCoordinatorCommand: AsyncParsableCommand {
         return Double(count) / seconds
     }
 
-    /// The same closed loop through the worker's own client (`WorkerClient` on AsyncHTTPClient).
+    /// The same closed loop through the worker's own client (`WorkerClient` on libcurl).
     static func workerClientCycles(workers: Int, request: LeaseRequest,
                                    connection: () -> CoordinatorConnection,
                                    result: @escaping @Sendable (String) -> SampleResult) async throws -> CycleLatencies {
@@ -226,7 +213,7 @@ struct BenchCoordinatorCommand: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try CoordinatorStore(path: directory.appendingPathComponent("store.sqlite").path, leaseSeconds: 60)
         let model = String(repeating: "0", count: 64)
-        _ = try await store.submit(SubmitRequest(spec: sweep(model: model, policy: PolicyConfig(name: "bench"))))
+        _ = try await store.submit(SubmitRequest(spec: sweep(model: model, policy: PolicyConfig(name: "fullkv"), budget: 64)))
         let hardware = HardwareClass(cpu: "bench", threads: 1, dtype: "none")
         let request = LeaseRequest(workerId: "bench", hardware: hardware, models: [model])
         let cpuBefore = Self.processCPUSeconds()
@@ -245,8 +232,8 @@ struct BenchCoordinatorCommand: AsyncParsableCommand {
     }
 
     /// `jobs` one-sample needle jobs (one per length) for a model no worker really holds.
-    func sweep(model: String, policy: PolicyConfig) -> ExperimentSpec {
-        ExperimentSpec(benchmark: .needle, modelSha256: model, policies: [policy], budgets: [64],
+    func sweep(model: String, policy: PolicyConfig, budget: Int) -> ExperimentSpec {
+        ExperimentSpec(benchmark: .needle, modelSha256: model, policies: [policy], budgets: [budget],
                        needle: NeedleSweep(lengths: Array(1...jobs), depths: [0]), shardTokens: 1)
     }
 
