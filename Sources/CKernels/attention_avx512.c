@@ -5,7 +5,6 @@
 #include "attention_internal.h"
 #if defined(__x86_64__)
 #include <immintrin.h>
-#include <math.h>
 #include <string.h>
 
 #pragma clang attribute push(__attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,fma,f16c"))), apply_to = function)
@@ -80,14 +79,7 @@ int pkv_attend_stream_avx512(const pkv_kv_view *view, int64_t g, int64_t d, cons
     const uint16_t *kh = view->half_keys, *vh = view->half_values;
     for (int64_t t0 = 0; t0 < n; t0 += 16) scores16(kf, kh, t0, n - t0 < 16 ? n - t0 : 16, d, g, q, scale, p, n);
     float inv[8];
-    for (int64_t h = 0; h < g; h++) {
-        float *ph = p + h * n, m = -INFINITY, sum = 0.0f;
-        for (int64_t t = 0; t < n; t++) m = ph[t] > m ? ph[t] : m;
-        for (int64_t t = 0; t < n; t++) ph[t] -= m;
-        pkv_exp_inplace(ph, n);
-        for (int64_t t = 0; t < n; t++) sum += ph[t];
-        inv[h] = 1.0f / sum;
-    }
+    for (int64_t h = 0; h < g; h++) inv[h] = 1.0f / pkv_exp_shifted(p + h * n, n);
     memset(out, 0, sizeof(float) * (size_t)(g * d));
     const int64_t block = PKV_V_BLOCK_BYTES / (d * (vf ? 4 : 2));
     for (int64_t t0 = 0; t0 < n; t0 += block) {

@@ -6,6 +6,16 @@
 // Head dimensions the SIMD kernels take (multiples of 16 up to this); others use the generic loop.
 #define PKV_FAST_ATTENTION_MAX_DIM 256
 
+// p[t] = exp(p[t] - max p) for t < n; returns Σ p[t] (the softmax's denominator).
+static inline float pkv_exp_shifted(float *p, int64_t n) {
+    float m = -__builtin_inff(), sum = 0.0f;
+    for (int64_t t = 0; t < n; t++) m = p[t] > m ? p[t] : m;
+    for (int64_t t = 0; t < n; t++) p[t] -= m;
+    pkv_exp_inplace(p, n);
+    for (int64_t t = 0; t < n; t++) sum += p[t];
+    return sum;
+}
+
 // One stream's softmax(q_h·Kᵀ·scale)·V for its g query heads; p is [g][count] scratch.
 // Returns 0 (and does nothing) when the shape is not one the kernel takes.
 int pkv_attend_stream_avx512(const pkv_kv_view *view, int64_t g, int64_t d, const float *q, float *out,

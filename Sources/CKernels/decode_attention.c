@@ -35,12 +35,8 @@ static void attend_stream(const attention_job *j, int64_t s) {
         }
     }
     for (int64_t h = 0; h < g; h++) {
-        float *ph = p + h * n, m = -INFINITY, sum = 0.0f;
-        for (int64_t t = 0; t < n; t++) m = ph[t] > m ? ph[t] : m;
-        for (int64_t t = 0; t < n; t++) ph[t] -= m;
-        pkv_exp_inplace(ph, n);
-        for (int64_t t = 0; t < n; t++) sum += ph[t];
-        float inv = 1.0f / sum;
+        float *ph = p + h * n;
+        float inv = 1.0f / pkv_exp_shifted(ph, n);
         for (int64_t t = 0; t < n; t++) ph[t] *= inv;
         float *oh = out + h * d;
         for (int64_t i = 0; i < d; i++) oh[i] = 0.0f;
