@@ -75,6 +75,23 @@ void pkv_rope_pairs(float *x, int64_t rows, int64_t row_stride, int64_t heads, i
 }
 
 PKV_CLONES
+void pkv_rope_halves(float *x, int64_t rows, int64_t row_stride, int64_t heads, int64_t dim,
+                     const float *cos_table, const float *sin_table) {
+    const int64_t half = dim / 2;
+    for (int64_t r = 0; r < rows; r++) {
+        const float *c = cos_table + r * half, *s = sin_table + r * half;
+        for (int64_t h = 0; h < heads; h++) {
+            float *lo = x + r * row_stride + h * dim, *hi = lo + half;
+            for (int64_t i = 0; i < half; i++) {
+                float a = lo[i], b = hi[i];
+                lo[i] = a * c[i] - b * s[i];
+                hi[i] = b * c[i] + a * s[i];
+            }
+        }
+    }
+}
+
+PKV_CLONES
 void pkv_softmax_rows(float *s, int64_t rows, int64_t width, int64_t ld, const int64_t *len) {
     for (int64_t r = 0; r < rows; r++) {
         float *row = s + r * ld;

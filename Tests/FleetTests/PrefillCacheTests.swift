@@ -10,7 +10,7 @@ struct PrefillCacheTests {
     init() throws { try FleetAssets.requireModel() }
 
     @Test func laterPoliciesShareThePrefillAndGetTheSameAnswer() throws {
-        let model = try LlamaModel(path: DefaultAssets.modelPath)
+        let model = try LanguageModel(path: DefaultAssets.modelPath)
         let prompts = (0..<3).map { i in
             model.tokenizer.encode(String(repeating: "Ship \(i) carried salt north and wool south. ", count: 20) + "What did it carry?")
         }

@@ -156,7 +156,7 @@ struct GGUFReaderTests {
         #expect(throws: GGUFError.missingKey(file: path, key: "llama.block_count")) { try f.int("llama.block_count") }
         #expect(throws: GGUFError.wrongKeyType(file: path, key: "t.str", expected: "integer", found: "string")) { try f.int("t.str") }
         #expect(throws: GGUFError.missingTensor(file: path, tensor: "nope")) { try f.tensor("nope") }
-        #expect(throws: GGUFError.missingKey(file: path, key: "general.architecture")) { try LlamaConfig(gguf: f) }
+        #expect(throws: GGUFError.missingKey(file: path, key: "general.architecture")) { try ModelConfig(gguf: f) }
     }
 
     @Test("a missing file is a clear error")
@@ -172,7 +172,7 @@ struct GGUFReaderTests {
         #expect(try f.string("general.architecture") == "llama")
         #expect(try f.tensor("token_embd.weight").type == .q8_0)
         #expect(try f.tensor("blk.0.attn_q.weight").type == .q4_1)
-        let c = try LlamaConfig(gguf: f)
+        let c = try ModelConfig(gguf: f)
         #expect(c.layers == 30 && c.dim == 576 && c.heads == 9 && c.kvHeads == 3 && c.headDim == 64)
         #expect(c.ffnDim == 1536 && c.vocabSize == 49152 && c.ropeTheta == 100_000)
     }

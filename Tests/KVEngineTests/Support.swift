@@ -17,9 +17,9 @@ enum Fixtures {
 
 /// The real default model, loaded once for all tests (`make test` fetches it first).
 enum TestModel {
-    static let loaded: Result<LlamaModel, Error> = Result { try LlamaModel(path: DefaultAssets.modelPath) }
+    static let loaded: Result<LanguageModel, Error> = Result { try LanguageModel(path: DefaultAssets.modelPath) }
 
-    static func get() throws -> LlamaModel {
+    static func get() throws -> LanguageModel {
         switch loaded {
         case let .success(m): return m
         case let .failure(e): throw e

@@ -31,6 +31,10 @@ void pkv_add(float *y, const float *x, int64_t n);
 // cos/sin tables: rows × (dim/2).
 void pkv_rope_pairs(float *x, int64_t rows, int64_t row_stride, int64_t heads, int64_t dim,
                     const float *cos_table, const float *sin_table);
+// Rotate-half rotary embedding (transformers' default, llama.cpp's NEOX mode): dimension i
+// turns with i + dim/2. Same arguments as pkv_rope_pairs.
+void pkv_rope_halves(float *x, int64_t rows, int64_t row_stride, int64_t heads, int64_t dim,
+                     const float *cos_table, const float *sin_table);
 // Softmax of each row of s (rows × ld) over its first len[r] entries; entries past len[r]
 // (up to `width`) are set to 0. Returns nothing; rows sum to 1.
 void pkv_softmax_rows(float *s, int64_t rows, int64_t width, int64_t ld, const int64_t *len);

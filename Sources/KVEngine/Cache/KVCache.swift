@@ -14,7 +14,7 @@ public final class KVCache {
     /// [layer][stream]
     public let layers: [[KVStream]]
 
-    public init(config: LlamaConfig, layout: CacheLayout, reserve: Int = 0) {
+    public init(config: ModelConfig, layout: CacheLayout, reserve: Int = 0) {
         self.layout = layout
         groupSize = config.groupSize
         let streams = layout == .kvHead ? config.kvHeads : config.heads

@@ -65,9 +65,9 @@ public struct GenerationResult: Codable, Sendable {
 
 /// Greedy generation on a loaded model.
 public struct Generator {
-    public let model: LlamaModel
+    public let model: LanguageModel
 
-    public init(model: LlamaModel) { self.model = model }
+    public init(model: LanguageModel) { self.model = model }
 
     /// Runs `request`; with `snapshot` (a prefill of the same prompt that serves the policy,
     /// see `PrefillSnapshot.serves`) the forward pass over the prompt is skipped and only the

@@ -10,7 +10,7 @@ final class ForwardScratch {
     private(set) var panelQKV, panelOutput, panelGateUp, panelDown: UnsafePointer<Float>?
     var rowLengths: [Int64]
 
-    init(config c: LlamaConfig, rows: Int, tileRows: Int) {
+    init(config c: ModelConfig, rows: Int, tileRows: Int) {
         self.rows = rows
         x = FloatBuffer(count: rows * c.dim)
         xn = FloatBuffer(count: rows * c.dim)
@@ -35,7 +35,7 @@ final class ForwardScratch {
     }
 
     /// Dequantizes layer `L` into the panel (ensurePanel first).
-    func loadPanel(_ L: LlamaWeights.Layer) {
+    func loadPanel(_ L: ModelWeights.Layer) {
         guard let panel else { preconditionFailure("loadPanel before ensurePanel") }
         var offset = 0
         func load(_ m: QuantMatrix) -> UnsafePointer<Float> {

@@ -1,13 +1,5 @@
 import CKernels
 
-/// Receives each prefill attention tile, so a KV policy can accumulate scores without the
-/// engine ever materialising the n×n matrix. `probabilities` is [rows][ld]: softmax rows for
-/// prompt positions firstPosition..<firstPosition+rows over the stream's first `width` keys.
-public protocol AttentionObserver: AnyObject {
-    func observe(layer: Int, queryHead: Int, firstPosition: Int, rows: Int,
-                 probabilities: UnsafePointer<Float>, width: Int, ld: Int)
-}
-
 /// One generation's state: the KV cache, the next position and scratch memory.
 /// Not thread-safe; one session per sequence.
 ///
@@ -15,7 +7,7 @@ public protocol AttentionObserver: AnyObject {
 /// can compress each layer's cache as soon as that layer is done, as KVCache-Factory does
 /// inside each attention forward: at most one layer's cache is ever held uncompressed.
 public final class InferenceSession {
-    public let model: LlamaModel
+    public let model: LanguageModel
     public private(set) var cache: KVCache
     /// Position of the next token (the true sequence length, even after compression).
     public private(set) var position = 0
@@ -27,16 +19,13 @@ public final class InferenceSession {
     private var activations: ActivationPrecision = .f32
     private let decodeScratch: ForwardScratch
     private let logits: FloatBuffer
-    /// Post-RoPE query rows of the last `capturedWindow` prompt positions, per layer:
-    /// [layer] → [window][qDim]. Filled by `prefill(_:captureWindow:)` for window-scored policies.
-    public private(set) var windowQueries: [FloatBuffer] = []
-    public private(set) var capturedWindow = 0
-    private var captureStart = Int.max
+    /// Prefill's observers, for the duration of one `prefill` call.
+    private var observers: [PrefillObserver] = []
 
     /// Element type of the cache once a layer is prefilled (see `KVStream`).
     public let kvDType: KVDType
 
-    public init(model: LlamaModel, layout: CacheLayout = .kvHead, chunkSize: Int = 512, kvDType: KVDType = .f32) {
+    public init(model: LanguageModel, layout: CacheLayout = .kvHead, chunkSize: Int = 512, kvDType: KVDType = .f32) {
         self.model = model
         self.chunkSize = chunkSize
         self.kvDType = kvDType
@@ -45,18 +34,17 @@ public final class InferenceSession {
         logits = FloatBuffer(count: model.config.vocabSize)
     }
 
-    /// Runs the prompt through the model and returns the logits of its last token.
-    /// With `captureWindow` w > 0, keeps the query rows of the last w prompt tokens.
-    /// `afterLayer(l)` runs once layer l has seen the whole prompt (and before layer l + 1 starts).
-    public func prefill(_ ids: [Int32], observer: AttentionObserver? = nil, captureWindow: Int = 0,
+    /// Runs the prompt through the model and returns the logits of its last token. `observers`
+    /// see its queries and attention tiles (a policy's evidence); `afterLayer(l)` runs once
+    /// layer l has seen the whole prompt (and before layer l + 1 starts).
+    public func prefill(_ ids: [Int32], observers: [PrefillObserver] = [],
                         afterLayer: ((Int) -> Void)? = nil) throws -> [Float] {
         guard !ids.isEmpty else { throw EngineError.emptyPrompt }
         try checkIDs(ids)
         activations = .f32
+        self.observers = observers
+        defer { self.observers = [] }
         let c = model.config, n = ids.count
-        capturedWindow = min(max(captureWindow, 0), n)
-        captureStart = position + n - capturedWindow
-        windowQueries = capturedWindow == 0 ? [] : (0..<c.layers).map { _ in FloatBuffer(count: capturedWindow * c.qDim) }
         let rows = min(chunkSize, n)
         if scratch == nil || scratch!.rows < rows { scratch = ForwardScratch(config: c, rows: rows, tileRows: tileRows) }
         let s = scratch!
@@ -75,7 +63,7 @@ public final class InferenceSession {
             while start < n {
                 let t = min(chunkSize, n - start)
                 layerForward(l, x: x.pointer + start * c.dim, rows: t, firstPosition: position + start,
-                             cos: cos.pointer + start * half, sin: sin.pointer + start * half, scratch: s, observer: observer)
+                             cos: cos.pointer + start * half, sin: sin.pointer + start * half, scratch: s)
                 start += t
             }
             afterLayer?(l)
@@ -96,7 +84,7 @@ public final class InferenceSession {
         model.rotary.fill(first: position, rows: 1, cos: s.cos.pointer, sin: s.sin.pointer)
         for l in 0..<c.layers {
             layerForward(l, x: s.x.pointer, rows: 1, firstPosition: position, cos: s.cos.pointer, sin: s.sin.pointer,
-                         scratch: s, observer: nil)
+                         scratch: s)
         }
         position += 1
         computeLogits(lastRow: s.x.pointer, scratch: s)
@@ -126,13 +114,6 @@ public final class InferenceSession {
     /// Frees scratch memory that only prefill needs.
     public func releasePrefillScratch() { scratch = nil }
 
-    /// Drops the captured window queries once a policy has used them.
-    public func releaseCapture() {
-        windowQueries = []
-        capturedWindow = 0
-        captureStart = Int.max
-    }
-
     private func checkIDs(_ ids: [Int32]) throws {
         let v = model.config.vocabSize
         if let bad = ids.first(where: { $0 < 0 || Int($0) >= v }) { throw EngineError.tokenOutOfRange(id: bad, vocabSize: v) }
@@ -143,22 +124,20 @@ public final class InferenceSession {
     /// One transformer layer over `rows` consecutive tokens whose hidden states `x` [rows][dim]
     /// are updated in place. The tokens' K/V are appended to the layer's cache streams first.
     private func layerForward(_ l: Int, x: UnsafeMutablePointer<Float>, rows T: Int, firstPosition: Int,
-                              cos: UnsafePointer<Float>, sin: UnsafePointer<Float>, scratch s: ForwardScratch,
-                              observer: AttentionObserver?) {
+                              cos: UnsafePointer<Float>, sin: UnsafePointer<Float>, scratch s: ForwardScratch) {
         let c = model.config, L = model.weights.layers[l]
         let dim = c.dim, d = c.headDim, qkvDim = c.qDim + 2 * c.kvDim, ff = c.ffnDim
         // Attention block.
         pkv_rmsnorm(x, L.attnNorm.pointer, s.xn.pointer, Int64(T), Int64(dim), c.rmsEps)
         project(L.qkv, panel: s.panelQKV, rows: T, x: s.xn.pointer, ldx: dim, y: s.qkv.pointer, ldy: qkvDim)
-        pkv_rope_pairs(s.qkv.pointer, Int64(T), Int64(qkvDim), Int64(c.heads), Int64(d), cos, sin)
-        pkv_rope_pairs(s.qkv.pointer + c.qDim, Int64(T), Int64(qkvDim), Int64(c.kvHeads), Int64(d), cos, sin)
-        if capturedWindow > 0 { captureQueries(layer: l, rows: T, firstPosition: firstPosition, scratch: s) }
+        prepareQueriesAndKeys(L, rows: T, qkv: s.qkv.pointer, cos: cos, sin: sin)
+        for o in observers { o.observeQueries(layer: l, firstPosition: firstPosition, rows: T, queries: s.qkv.pointer, ld: qkvDim) }
         for (si, stream) in cache.layers[l].enumerated() {
             let g = cache.kvHead(ofStream: si)
             stream.append(k: s.qkv.pointer + c.qDim + g * d, v: s.qkv.pointer + c.qDim + c.kvDim + g * d,
                           rows: T, stride: qkvDim, firstPosition: firstPosition)
         }
-        attention(layer: l, rows: T, firstPosition: firstPosition, scratch: s, observer: observer)
+        attention(layer: l, rows: T, firstPosition: firstPosition, scratch: s)
         project(L.attnOutput, panel: s.panelOutput, rows: T, x: s.attn.pointer, ldx: c.qDim, y: s.proj.pointer, ldy: dim)
         pkv_add(x, s.proj.pointer, Int64(T * dim))
         // Feed-forward block (SwiGLU).
@@ -193,19 +172,30 @@ public final class InferenceSession {
         }
     }
 
-    private func captureQueries(layer l: Int, rows T: Int, firstPosition: Int, scratch s: ForwardScratch) {
-        let qkvDim = model.config.qDim + 2 * model.config.kvDim, qDim = model.config.qDim
-        for r in 0..<T {
-            let i = firstPosition + r - captureStart
-            guard i >= 0 && i < capturedWindow else { continue }
-            (windowQueries[l].pointer + i * qDim).update(from: s.qkv.pointer + r * qkvDim, count: qDim)
+    /// Q|K|V rows as attention reads them: bias added, Q and K normalised per head, then
+    /// rotated, as the model's architecture prescribes.
+    private func prepareQueriesAndKeys(_ L: ModelWeights.Layer, rows T: Int, qkv: UnsafeMutablePointer<Float>,
+                                       cos: UnsafePointer<Float>, sin: UnsafePointer<Float>) {
+        let c = model.config, d = Int64(c.headDim), qkvDim = c.qDim + 2 * c.kvDim
+        if let bias = L.qkvBias {
+            for r in 0..<T { pkv_add(qkv + r * qkvDim, bias.pointer, Int64(qkvDim)) }
         }
+        if let qNorm = L.queryNorm, let kNorm = L.keyNorm {
+            for r in 0..<T {
+                let q = qkv + r * qkvDim, k = q + c.qDim
+                pkv_rmsnorm(q, qNorm.pointer, q, Int64(c.heads), d, c.rmsEps)
+                pkv_rmsnorm(k, kNorm.pointer, k, Int64(c.kvHeads), d, c.rmsEps)
+            }
+        }
+        let rotate = model.architecture.rotaryPairing == .halves ? pkv_rope_halves : pkv_rope_pairs
+        rotate(qkv, Int64(T), Int64(qkvDim), Int64(c.heads), d, cos, sin)
+        rotate(qkv + c.qDim, Int64(T), Int64(qkvDim), Int64(c.kvHeads), d, cos, sin)
     }
 
     /// softmax(Q·Kᵀ/√d)·V for the chunk's rows, tile by tile: a tile is at most tileRows × width.
     /// The chunk's own keys are the last `rows` entries of each stream, so row r sees
     /// `count − rows + r + 1` keys (causal), whether or not earlier entries were compressed.
-    private func attention(layer l: Int, rows T: Int, firstPosition: Int, scratch s: ForwardScratch, observer: AttentionObserver?) {
+    private func attention(layer l: Int, rows T: Int, firstPosition: Int, scratch s: ForwardScratch) {
         let c = model.config, d = c.headDim
         let qkvDim = c.qDim + 2 * c.kvDim
         let scale = 1 / Float(d).squareRoot()
@@ -226,8 +216,10 @@ public final class InferenceSession {
                 s.rowLengths.withUnsafeBufferPointer {
                     pkv_softmax_rows(p, Int64(tb), Int64(width), Int64(width), $0.baseAddress!)
                 }
-                observer?.observe(layer: l, queryHead: h, firstPosition: firstPosition + r0, rows: tb,
-                                  probabilities: p, width: width, ld: width)
+                for o in observers {
+                    o.observeAttention(layer: l, queryHead: h, firstPosition: firstPosition + r0, rows: tb,
+                                       probabilities: p, width: width, ld: width)
+                }
                 BLAS.gemmAB(m: tb, n: d, k: width, a: p, lda: width, b: stream.values, ldb: d,
                             c: out + r0 * c.qDim, ldc: c.qDim)
                 r0 += tb

@@ -6,7 +6,7 @@ struct RotaryTable {
     let half: Int
     let invFreq: [Float]
 
-    init(config: LlamaConfig, freqFactors: [Float]?) {
+    init(config: ModelConfig, freqFactors: [Float]?) {
         half = config.headDim / 2
         let d = Float(config.headDim)
         invFreq = (0..<half).map { i in

@@ -9,12 +9,14 @@ public enum KVCompression {
                                afterLayer: ((Int, PrefillEvidence) -> Void)? = nil) throws
         -> (logits: [Float], evidence: PrefillEvidence) {
         let c = session.model.config
-        let observer = columnSums ? ColumnSumObserver(layers: c.layers, heads: c.heads, limit: ids.count - window) : nil
+        let queries = WindowQueryCapture(config: c, window: window, promptLength: ids.count, start: session.position)
+        let sums = columnSums ? ColumnSumObserver(layers: c.layers, heads: c.heads, limit: ids.count - queries.window) : nil
         func evidence() -> PrefillEvidence {
             PrefillEvidence(promptLength: ids.count, config: c, layout: session.cache.layout,
-                            windowQueries: session.windowQueries, window: session.capturedWindow, columnSums: observer)
+                            windowQueries: queries.queries, window: queries.window, columnSums: sums)
         }
-        let logits = try session.prefill(ids, observer: observer, captureWindow: window,
+        let observers: [PrefillObserver] = [queries] + (sums.map { [$0] } ?? [])
+        let logits = try session.prefill(ids, observers: observers,
                                          afterLayer: afterLayer.map { f in { l in f(l, evidence()) } })
         return (logits, evidence())
     }
@@ -47,13 +49,12 @@ public enum KVCompression {
             apply(sel, to: session)
             selections.append(sel)
         }
-        session.releaseCapture()
         return (logits, selections)
     }
 
     /// Prefills `ids` without compressing, keeping the K/V and the evidence window-scored
     /// policies with window `window` need (and H2O's column sums when `columnSums`).
-    public static func snapshot(model: LlamaModel, ids: [Int32], window: Int, columnSums: Bool) throws -> PrefillSnapshot {
+    public static func snapshot(model: LanguageModel, ids: [Int32], window: Int, columnSums: Bool) throws -> PrefillSnapshot {
         let session = InferenceSession(model: model, layout: .kvHead)
         let (logits, evidence) = try prefill(session: session, ids: ids, window: window, columnSums: columnSums)
         return PrefillSnapshot(promptIDs: ids, logits: logits, window: evidence.window, windowQueries: evidence.windowQueries,

@@ -11,7 +11,7 @@ public struct LayerSelection: Sendable, Equatable {
 /// What the engine observed during prefill, for policies to score with.
 public struct PrefillEvidence {
     public let promptLength: Int
-    public let config: LlamaConfig
+    public let config: ModelConfig
     public let layout: CacheLayout
     /// Post-RoPE query rows of the last `window` prompt positions, per layer, [window][qDim].
     public let windowQueries: [FloatBuffer]

@@ -64,7 +64,7 @@ struct JobRunner {
     }
 
     /// Engine work runs off the cooperative pool so heartbeats keep flowing.
-    static func generate(model: LlamaModel, sha256: String, request: GenerationRequest,
+    static func generate(model: LanguageModel, sha256: String, request: GenerationRequest,
                          prefills: PrefillCache) async throws -> (GenerationResult, shared: Bool) {
         try await withCheckedThrowingContinuation { cont in
             Thread.detachNewThread {

@@ -9,7 +9,7 @@ public final class ModelStore: @unchecked Sendable {
     private let lock = NSLock()                     // guards `loaded`
     private let hashLock = NSLock()                 // guards `hashes`
     private var hashes: [String: String] = [:]      // path → sha256
-    private var loaded: (sha: String, model: LlamaModel)?
+    private var loaded: (sha: String, model: LanguageModel)?
 
     public init(directories: [String]) { self.directories = directories }
 
@@ -27,13 +27,13 @@ public final class ModelStore: @unchecked Sendable {
     }
 
     /// The model with this sha256, loading it if needed.
-    public func model(sha256: String) throws -> LlamaModel {
+    public func model(sha256: String) throws -> LanguageModel {
         lock.lock(); defer { lock.unlock() }
         if let loaded, loaded.sha == sha256 { return loaded.model }
         guard let path = available()[sha256] else { throw WorkerError.modelNotFound(sha256: sha256, searched: directories) }
         // (`available()` takes only `hashLock`, so calling it under `lock` cannot deadlock.)
         loaded = nil  // release the previous model before loading the next
-        let model = try LlamaModel(path: path)
+        let model = try LanguageModel(path: path)
         loaded = (sha256, model)
         return model
     }

@@ -44,7 +44,7 @@ final class PrefillCache: @unchecked Sendable {
     /// Runs `request`, from a cached prefill when one serves it, else prefilling once into the
     /// cache (evidence for the default window and H2O's column sums, so the sweep's other
     /// policies can share it). Returns the result and whether the prefill was shared.
-    func generate(model: LlamaModel, sha256: String, request: GenerationRequest) throws -> (GenerationResult, shared: Bool) {
+    func generate(model: LanguageModel, sha256: String, request: GenerationRequest) throws -> (GenerationResult, shared: Bool) {
         let generator = Generator(model: model)
         // A prompt whose whole cache would not fit runs the usual way (one layer uncompressed at a time).
         let c = model.config

@@ -8,7 +8,7 @@ import KVEval
 /// template, middle truncation and chat rule (`kvcache-factory` protocol), RULER records
 /// (datasets "ruler_<task>") as RULER prompts them (`RULERPrompt`).
 final class SamplePrompter {
-    let model: LlamaModel
+    let model: LanguageModel
     let spec: JobSpec
     let policy: KVEngine.PolicyConfig?
     private let tokenizer: EngineTokenizer
@@ -17,7 +17,7 @@ final class SamplePrompter {
     /// The job's uploaded haystack (`needle.haystack_sha256`), which replaces the local one.
     private let haystackBlob: (sha256: String, text: String)?
 
-    init(model: LlamaModel, spec: JobSpec, haystackDirectory: String,
+    init(model: LanguageModel, spec: JobSpec, haystackDirectory: String,
          haystackBlob: (sha256: String, text: String)? = nil) throws {
         self.model = model
         self.spec = spec

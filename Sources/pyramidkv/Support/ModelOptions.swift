@@ -11,12 +11,12 @@ struct ModelOptions: ParsableArguments {
 
     func resolvedPath() throws -> String { try model ?? DefaultAssets.requireModel() }
 
-    func load() throws -> LlamaModel {
+    func load() throws -> LanguageModel {
         if let threads {
             guard threads > 0 else { throw ValidationError("--threads must be ≥ 1 (got \(threads))") }
             KernelRuntime.setThreads(threads)
         }
-        return try LlamaModel(path: try resolvedPath())
+        return try LanguageModel(path: try resolvedPath())
     }
 
     func loadTokenizer() throws -> Tokenizer { try Tokenizer(gguf: GGUFFile(path: try resolvedPath())) }

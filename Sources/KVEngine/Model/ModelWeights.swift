@@ -1,8 +1,8 @@
-/// A llama model's weights. Matrices stay in their GGUF type, read in place from the mapped
+/// A decoder model's weights. Matrices stay in their GGUF type, read in place from the mapped
 /// file (`QuantMatrix`); only the small norm vectors are fp32. Projections that read the same
 /// input are stacked row-wise (Q|K|V, gate|up) so each needs one product.
 /// Matrices are row-major [out][in], as ggml stores them (shape[0] = in).
-public final class LlamaWeights: @unchecked Sendable {
+public final class ModelWeights: @unchecked Sendable {
     public struct Layer: @unchecked Sendable {
         public let attnNorm: FloatBuffer      // [dim]
         public let qkv: QuantMatrix           // [qDim + 2·kvDim][dim]
@@ -10,6 +10,11 @@ public final class LlamaWeights: @unchecked Sendable {
         public let ffnNorm: FloatBuffer       // [dim]
         public let gateUp: QuantMatrix        // [2·ffnDim][dim]
         public let down: QuantMatrix          // [dim][ffnDim]
+        /// Q|K|V biases [qDim + 2·kvDim], for architectures with attention bias.
+        public let qkvBias: FloatBuffer?
+        /// Per-head RMSNorm weights of Q and K [headDim], for architectures with QK-norm.
+        public let queryNorm: FloatBuffer?
+        public let keyNorm: FloatBuffer?
 
         var matrices: [QuantMatrix] { [qkv, attnOutput, gateUp, down] }
     }
@@ -26,7 +31,10 @@ public final class LlamaWeights: @unchecked Sendable {
     /// Bytes of the weights as stored in the file (what a decode step reads).
     public var totalBytes: Int {
         var b = tokenEmbedding.bytes + outputNorm.bytes + (tiedOutput ? 0 : output.bytes)
-        for l in layers { b += l.attnNorm.bytes + l.ffnNorm.bytes + l.matrices.reduce(0) { $0 + $1.bytes } }
+        for l in layers {
+            b += l.attnNorm.bytes + l.ffnNorm.bytes + l.matrices.reduce(0) { $0 + $1.bytes }
+            b += [l.qkvBias, l.queryNorm, l.keyNorm].reduce(0) { $0 + ($1?.bytes ?? 0) }
+        }
         return b
     }
 
@@ -35,13 +43,29 @@ public final class LlamaWeights: @unchecked Sendable {
         layers.map { $0.matrices.reduce(0) { $0 + $1.rows * $1.columns } }.max() ?? 0
     }
 
-    public init(gguf: GGUFFile, config c: LlamaConfig) throws {
-        func vector(_ name: String, count: Int) throws -> FloatBuffer {
-            let t = try gguf.tensor(name)
-            try QuantMatrix.checkShape(t, expected: [count], file: gguf.path)
-            let buf = FloatBuffer(count: count)
-            Dequantize.into(buf.pointer, from: gguf.data(of: t).baseAddress!, type: t.type, count: count)
+    public init(gguf: GGUFFile, config c: ModelConfig, architecture: any ModelArchitecture) throws {
+        /// Vectors `names` end to end, in fp32.
+        func vector(_ names: [(String, Int)]) throws -> FloatBuffer {
+            let buf = FloatBuffer(count: names.reduce(0) { $0 + $1.1 })
+            var offset = 0
+            for (name, count) in names {
+                let t = try gguf.tensor(name)
+                try QuantMatrix.checkShape(t, expected: [count], file: gguf.path)
+                Dequantize.into(buf.pointer + offset, from: gguf.data(of: t).baseAddress!, type: t.type, count: count)
+                offset += count
+            }
             return buf
+        }
+        func vector(_ name: String, count: Int) throws -> FloatBuffer { try vector([(name, count)]) }
+        /// The tensors an architecture feature needs, or nil when it does not have the feature;
+        /// a file carrying them for an architecture without it is refused, not half-run.
+        func optional(_ enabled: Bool, _ names: [(String, Int)]) throws -> FloatBuffer? {
+            if enabled { return try vector(names) }
+            if let stray = names.first(where: { gguf.tensors[$0.0] != nil }) {
+                throw GGUFError.invalidValue(file: gguf.path, field: stray.0,
+                                             value: "present, but architecture \(architecture.name) does not use it")
+            }
+            return nil
         }
         func matrix(_ tensors: [(String, Int)], columns: Int) throws -> QuantMatrix {
             try QuantMatrix(gguf: gguf, tensors: tensors.map { (name: $0.0, rows: $0.1) }, columns: columns)
@@ -70,7 +94,11 @@ public final class LlamaWeights: @unchecked Sendable {
                 attnOutput: try matrix([(p + "attn_output.weight", c.dim)], columns: c.qDim),
                 ffnNorm: try vector(p + "ffn_norm.weight", count: c.dim),
                 gateUp: try matrix([(p + "ffn_gate.weight", c.ffnDim), (p + "ffn_up.weight", c.ffnDim)], columns: c.dim),
-                down: try matrix([(p + "ffn_down.weight", c.dim)], columns: c.ffnDim)))
+                down: try matrix([(p + "ffn_down.weight", c.dim)], columns: c.ffnDim),
+                qkvBias: try optional(architecture.hasAttentionBias,
+                                      [(p + "attn_q.bias", c.qDim), (p + "attn_k.bias", c.kvDim), (p + "attn_v.bias", c.kvDim)]),
+                queryNorm: try optional(architecture.hasQueryKeyNorm, [(p + "attn_q_norm.weight", c.headDim)]),
+                keyNorm: try optional(architecture.hasQueryKeyNorm, [(p + "attn_k_norm.weight", c.headDim)])))
         }
         self.layers = layers
     }

@@ -1,10 +1,12 @@
-/// A loaded llama-family model: configuration, weights (in their GGUF types), tokenizer and chat template.
-/// Immutable, so one instance serves many sessions.
-public final class LlamaModel: @unchecked Sendable {
+/// A loaded decoder model of a registered architecture (`ModelArchitectures`): configuration,
+/// weights (in their GGUF types), tokenizer and chat template. Immutable, so one instance serves
+/// many sessions.
+public final class LanguageModel: @unchecked Sendable {
     public let path: String
     public let gguf: GGUFFile
-    public let config: LlamaConfig
-    public let weights: LlamaWeights
+    public let architecture: any ModelArchitecture
+    public let config: ModelConfig
+    public let weights: ModelWeights
     public let tokenizer: Tokenizer
     /// nil when the GGUF has no chat template or one of an unknown family.
     public let chatTemplate: ChatTemplate?
@@ -14,10 +16,11 @@ public final class LlamaModel: @unchecked Sendable {
         self.path = path
         try KernelRuntime.ensureConfigured()
         gguf = try GGUFFile(path: path)
-        config = try LlamaConfig(gguf: gguf)
+        config = try ModelConfig(gguf: gguf)
+        architecture = try ModelArchitectures.named(config.architecture, file: path)
         tokenizer = try Tokenizer(gguf: gguf)
         chatTemplate = try? ChatTemplate(gguf: gguf)
-        weights = try LlamaWeights(gguf: gguf, config: config)
+        weights = try ModelWeights(gguf: gguf, config: config, architecture: architecture)
         rotary = RotaryTable(config: config, freqFactors: weights.ropeFreqFactors)
         guard tokenizer.vocabSize == config.vocabSize else {
             throw GGUFError.invalidValue(file: path, field: "tokenizer.ggml.tokens",

@@ -1,5 +1,7 @@
-/// Hyper-parameters of a llama-family model, read from GGUF metadata (`{arch}.*` keys).
-public struct LlamaConfig: Sendable, Equatable, Codable {
+/// Hyper-parameters of a decoder model, read from GGUF metadata (`{arch}.*` keys, which every
+/// registered architecture shares).
+public struct ModelConfig: Sendable, Equatable, Codable {
+    /// `general.architecture`: a name `ModelArchitectures` knows.
     public var architecture: String
     public var layers: Int
     public var dim: Int
@@ -19,15 +21,9 @@ public struct LlamaConfig: Sendable, Equatable, Codable {
     public var qDim: Int { heads * headDim }
     public var kvDim: Int { kvHeads * headDim }
 
-    /// Architectures whose tensors and keys follow llama's layout.
-    static let supported: Set<String> = ["llama"]
-
     public init(gguf: GGUFFile) throws {
         let f = gguf.path
-        let arch = try gguf.string("general.architecture")
-        guard Self.supported.contains(arch) else {
-            throw GGUFError.invalidValue(file: f, field: "general.architecture", value: "\"\(arch)\" (supported: llama)")
-        }
+        let arch = try ModelArchitectures.named(try gguf.string("general.architecture"), file: f).name
         architecture = arch
         layers = try gguf.int("\(arch).block_count")
         dim = try gguf.int("\(arch).embedding_length")
