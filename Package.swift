@@ -32,9 +32,11 @@ let package = Package(
                                              "-fassociative-math", "-fno-signed-zeros"])]),
 
         .target(name: "FleetCore", dependencies: ["COpenSSL"]),
+        // Where the fetched default model and haystack live (the app's paths, not the engine's).
+        .target(name: "Assets"),
         .target(name: "KVEngine", dependencies: ["COpenBLAS", "CKernels"]),
         .target(name: "Statistics"),
-        .target(name: "KVEval", dependencies: ["KVEngine"],
+        .target(name: "KVEval", dependencies: ["KVEngine", "Assets"],
                 resources: [.copy("Resources")]),
         .target(name: "Coordinator", dependencies: [
             "FleetCore", "KVEval", "CSQLite", "Statistics",
@@ -52,19 +54,19 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         .executableTarget(name: "pyramidkv", dependencies: [
-            "KVEngine", "KVEval", "FleetCore", "Coordinator", "Worker", "BenchCoordinator",
+            "KVEngine", "KVEval", "FleetCore", "Coordinator", "Worker", "BenchCoordinator", "Assets",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Helpers every test target shares (temporary directories, prerequisite checks).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "KVEngineTests", dependencies: ["KVEngine", "CKernels", "TestSupport"],
+        .testTarget(name: "KVEngineTests", dependencies: ["KVEngine", "CKernels", "Assets", "TestSupport"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "KVEvalTests", dependencies: ["KVEval", "KVEngine", "FleetCore", "TestSupport"],
+        .testTarget(name: "KVEvalTests", dependencies: ["KVEval", "KVEngine", "FleetCore", "Assets", "TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "FleetTests", dependencies: ["FleetCore", "Coordinator", "Worker", "KVEngine", "TestSupport"]),
+        .testTarget(name: "FleetTests", dependencies: ["FleetCore", "Coordinator", "Worker", "KVEngine", "Assets", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

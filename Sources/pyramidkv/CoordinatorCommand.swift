@@ -2,6 +2,7 @@ import ArgumentParser
 import Coordinator
 import Foundation
 import KVEngine
+import Assets
 
 /// `pyramidkv coordinator`: the daemon that owns the database and serves the API.
 struct CoordinatorCommand: AsyncParsableCommand {

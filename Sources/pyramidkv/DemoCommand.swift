@@ -5,6 +5,7 @@ import Foundation
 import KVEngine
 import KVEval
 import Worker
+import Assets
 
 /// `pyramidkv demo` (= `make demo`): the fleet on one machine. A coordinator (SQLite file, HTTP
 /// on loopback) and a worker run in this process over the same code paths as the daemons; a

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KVEngine
 import KVEval
+import Assets
 
 extension LongBenchProtocol.Preset: ExpressibleByArgument {}
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KVEngine
 import KVEval
+import Assets
 
 /// `pyramidkv needle …`: needle-in-a-haystack prompts and heatmaps.
 struct NeedleCommand: ParsableCommand {

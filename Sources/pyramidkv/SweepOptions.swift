@@ -1,6 +1,6 @@
 import ArgumentParser
+import Assets
 import FleetCore
-import enum KVEngine.DefaultAssets
 import struct KVEngine.PolicyConfig
 import class Worker.ModelStore
 

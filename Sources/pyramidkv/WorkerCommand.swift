@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KVEngine
 import Worker
+import Assets
 
 /// `pyramidkv worker`: lease jobs from a coordinator and run them with the engine.
 struct WorkerCommand: AsyncParsableCommand {

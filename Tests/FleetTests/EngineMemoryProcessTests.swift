@@ -1,6 +1,7 @@
 import Foundation
 import KVEngine
 import Testing
+import Assets
 
 /// Issue 11: weights stay in their GGUF type, so a process that loaded the model and ran it
 /// holds about the file's size, not the 5× an fp32 copy took; and `PYRAMIDKV_KERNEL` picks the

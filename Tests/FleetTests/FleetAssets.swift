@@ -1,5 +1,6 @@
 import KVEngine
 import TestSupport
+import Assets
 
 /// The fetched assets the model-running suites need; missing ones fail those suites by name.
 enum FleetAssets {

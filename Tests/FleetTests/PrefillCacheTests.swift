@@ -2,6 +2,7 @@ import Foundation
 import KVEngine
 import Testing
 @testable import Worker
+import Assets
 
 /// The worker's prefill reuse: later jobs on a sample share the first job's prefill, the
 /// cache stays within its bytes, and results equal an unshared run.

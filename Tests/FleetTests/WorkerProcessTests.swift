@@ -4,6 +4,7 @@ import KVEngine
 import Testing
 import Worker
 import TestSupport
+import Assets
 
 /// The fleet as users run it: a coordinator process and `pyramidkv worker` processes running
 /// the real model on loopback. Needs the built binary and the fetched default model.

@@ -2,6 +2,7 @@ import Foundation
 import KVEngine
 import Testing
 import TestSupport
+import Assets
 
 @Suite("GGUF reader")
 struct GGUFReaderTests {

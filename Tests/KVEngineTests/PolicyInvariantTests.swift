@@ -1,6 +1,7 @@
 import Foundation
 import KVEngine
 import Testing
+import Assets
 
 @Suite("PyramidKV budget formula")
 struct PyramidBudgetTests {

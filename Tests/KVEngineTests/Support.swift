@@ -1,6 +1,7 @@
 import Foundation
 import KVEngine
 import Testing
+import Assets
 
 /// Fixture files committed under Tests/KVEngineTests/Fixtures.
 enum Fixtures {

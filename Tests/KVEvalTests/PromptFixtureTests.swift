@@ -2,6 +2,7 @@ import Foundation
 import KVEngine
 import KVEval
 import Testing
+import Assets
 
 /// Prompt token ids against tools/gen_prompt_fixtures.py (pred.py / run_longbench.py /
 /// run_needle_in_haystack.py re-implemented in Python with HF `tokenizers` built from the GGUF).

@@ -3,6 +3,7 @@ import Foundation
 import KVEngine
 @testable import KVEval
 import Testing
+import Assets
 
 /// RULER's synthetic tasks and metrics against RULER's own Python (tools/gen_ruler_fixtures.py →
 /// Fixtures/ruler/tasks.json and metric.json). Generation needs the default model and the

@@ -1,5 +1,6 @@
 import Foundation
 import KVEngine
+import Assets
 
 /// A port of jieba 0.42.1 `jieba.cut(sentence, cut_all=False, HMM=True)` (the default
 /// tokenizer), loading jieba's own dict.txt and finalseg probabilities (tools/fetch_jieba.py).

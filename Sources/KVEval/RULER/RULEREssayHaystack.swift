@@ -1,5 +1,6 @@
 import Foundation
 import KVEngine
+import Assets
 
 /// The essay haystack of RULER's niah tasks, with two documented substitutions (RULER's inputs
 /// are not available here):

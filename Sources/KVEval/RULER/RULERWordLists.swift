@@ -1,5 +1,6 @@
 import Foundation
 import KVEngine
+import Assets
 
 /// wonderwords' bundled word lists as RULER reads them with
 /// `wonderwords.random_word._get_words_from_text_file(name)`: the file in text mode (universal

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KVEngine
+import Assets
 
 /// `pyramidkv bench [engine]`: prefill and decode throughput and peak memory per context length.
 struct BenchEngineCommand: ParsableCommand {

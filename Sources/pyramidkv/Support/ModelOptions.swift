@@ -1,5 +1,6 @@
 import ArgumentParser
 import KVEngine
+import Assets
 
 /// `--model PATH`, defaulting to the fetched default model.
 struct ModelOptions: ParsableArguments {

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Where `scripts/fetch-assets` puts the default model and haystack:
-/// `$PYRAMIDKV_HOME` (default `~/.cache/pyramidkv`).
+/// `$PYRAMIDKV_HOME` (default `~/.cache/pyramidkv`). The application's paths, not the engine's:
+/// the engine loads whatever GGUF it is given.
 public enum DefaultAssets {
     public static let modelFileName = "SmolLM2-135M-Instruct.Q4_1.gguf"
     public static let modelSHA256 = "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53"
@@ -16,8 +17,19 @@ public enum DefaultAssets {
     /// The default model path, or an error telling the user how to fetch it.
     public static func requireModel() throws -> String {
         guard FileManager.default.fileExists(atPath: modelPath) else {
-            throw GGUFError.cannotOpen(file: modelPath, reason: "default model not found; run `make assets` (scripts/fetch-assets)")
+            throw AssetError.missing(path: modelPath, hint: "default model not found; run `make assets` (scripts/fetch-assets)")
         }
         return modelPath
+    }
+}
+
+/// A default asset that is not where `scripts/fetch-assets` puts it.
+public enum AssetError: Error, Equatable, CustomStringConvertible {
+    case missing(path: String, hint: String)
+
+    public var description: String {
+        switch self {
+        case let .missing(path, hint): return "\(path): \(hint)"
+        }
     }
 }
