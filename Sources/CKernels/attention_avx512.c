@@ -72,14 +72,18 @@ static inline __attribute__((always_inline)) void values_column(const int G, con
 #define PKV_V_BLOCK_BYTES 16384
 
 int pkv_attend_stream_avx512(const pkv_kv_view *view, int64_t g, int64_t d, const float *q, float *out,
-                             float *p, float scale) {
+                             float *p, float scale, float *stats) {
     if (d % 16 != 0 || d > PKV_FAST_ATTENTION_MAX_DIM || g < 1 || g > 8) return 0;
     const int64_t n = view->count;
     const float *kf = view->keys, *vf = view->values;
     const uint16_t *kh = view->half_keys, *vh = view->half_values;
     for (int64_t t0 = 0; t0 < n; t0 += 16) scores16(kf, kh, t0, n - t0 < 16 ? n - t0 : 16, d, g, q, scale, p, n);
     float inv[8];
-    for (int64_t h = 0; h < g; h++) inv[h] = 1.0f / pkv_exp_shifted(p + h * n, n);
+    for (int64_t h = 0; h < g; h++) {
+        const float sum = pkv_exp_shifted(p + h * n, n, stats ? stats + 2 * h : NULL);
+        if (stats) stats[2 * h + 1] = sum;
+        inv[h] = 1.0f / sum;
+    }
     memset(out, 0, sizeof(float) * (size_t)(g * d));
     const int64_t block = PKV_V_BLOCK_BYTES / (d * (vf ? 4 : 2));
     for (int64_t t0 = 0; t0 < n; t0 += block) {
@@ -105,8 +109,8 @@ int pkv_attend_stream_avx512(const pkv_kv_view *view, int64_t g, int64_t d, cons
 #pragma clang attribute pop
 #else
 int pkv_attend_stream_avx512(const pkv_kv_view *view, int64_t g, int64_t d, const float *q, float *out,
-                             float *p, float scale) {
-    (void)view; (void)g; (void)d; (void)q; (void)out; (void)p; (void)scale;
+                             float *p, float scale, float *stats) {
+    (void)view; (void)g; (void)d; (void)q; (void)out; (void)p; (void)scale; (void)stats;
     return 0;
 }
 #endif
