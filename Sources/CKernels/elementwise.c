@@ -57,38 +57,35 @@ void pkv_add(float *y, const float *x, int64_t n) {
     for (int64_t i = 0; i < n; i++) y[i] += x[i];
 }
 
-PKV_CLONES
-void pkv_rope_pairs(float *x, int64_t rows, int64_t row_stride, int64_t heads, int64_t dim,
-                    const float *cos_table, const float *sin_table) {
+// Rotates dimension i·step with i·step + partner (frequency i) in each head of each row:
+// step 2, partner 1 for adjacent pairs; step 1, partner dim/2 for rotate-half.
+static inline void rope_rows(float *x, int64_t rows, int64_t row_stride, int64_t heads, int64_t dim,
+                             const float *cos_table, const float *sin_table, int64_t step, int64_t partner) {
     const int64_t half = dim / 2;
     for (int64_t r = 0; r < rows; r++) {
         const float *c = cos_table + r * half, *s = sin_table + r * half;
         for (int64_t h = 0; h < heads; h++) {
             float *v = x + r * row_stride + h * dim;
             for (int64_t i = 0; i < half; i++) {
-                float a = v[2 * i], b = v[2 * i + 1];
-                v[2 * i] = a * c[i] - b * s[i];
-                v[2 * i + 1] = a * s[i] + b * c[i];
+                float *lo = v + i * step, *hi = lo + partner;
+                const float a = *lo, b = *hi;
+                *lo = a * c[i] - b * s[i];
+                *hi = a * s[i] + b * c[i];
             }
         }
     }
 }
 
 PKV_CLONES
+void pkv_rope_pairs(float *x, int64_t rows, int64_t row_stride, int64_t heads, int64_t dim,
+                    const float *cos_table, const float *sin_table) {
+    rope_rows(x, rows, row_stride, heads, dim, cos_table, sin_table, 2, 1);
+}
+
+PKV_CLONES
 void pkv_rope_halves(float *x, int64_t rows, int64_t row_stride, int64_t heads, int64_t dim,
                      const float *cos_table, const float *sin_table) {
-    const int64_t half = dim / 2;
-    for (int64_t r = 0; r < rows; r++) {
-        const float *c = cos_table + r * half, *s = sin_table + r * half;
-        for (int64_t h = 0; h < heads; h++) {
-            float *lo = x + r * row_stride + h * dim, *hi = lo + half;
-            for (int64_t i = 0; i < half; i++) {
-                float a = lo[i], b = hi[i];
-                lo[i] = a * c[i] - b * s[i];
-                hi[i] = b * c[i] + a * s[i];
-            }
-        }
-    }
+    rope_rows(x, rows, row_stride, heads, dim, cos_table, sin_table, 1, dim / 2);
 }
 
 PKV_CLONES
