@@ -1,4 +1,5 @@
 import CKernels
+import PolicySpec
 
 /// Receives each prefill attention tile, so a KV policy can accumulate scores without the
 /// engine ever materialising the n×n matrix. `probabilities` is [rows][ld]: softmax rows for
