@@ -105,4 +105,22 @@ import Testing
             }
         }
     }
+
+    /// The API document lists the same vocabulary as the code (one spelling of every name).
+    @Test func openAPIPolicyEnumsAreTheVocabulary() throws {
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("schema/openapi.yaml")
+        let text = try String(contentsOf: file, encoding: .utf8)
+        let policy = try #require(text.range(of: "\n    Policy:\n")).upperBound
+        let section = text[policy...].split(separator: "\n").prefix(12)
+        func documented(_ field: String) -> String? {
+            guard let line = section.first(where: { $0.hasPrefix("        \(field): ") }),
+                  let open = line.range(of: "enum: ["), let close = line[open.upperBound...].firstIndex(of: "]") else { return nil }
+            return String(line[open.upperBound..<close])
+        }
+        #expect(documented("name") == PolicyConfig.Name.knownValues)
+        #expect(documented("pooling") == Pooling.knownValues)
+        #expect(documented("layout") == CacheLayout.knownValues)
+        #expect(documented("preset") == PolicyConfig.Preset.knownValues)
+    }
 }
