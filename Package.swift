@@ -31,42 +31,45 @@ let package = Package(
                 cSettings: [.unsafeFlags(["-O3", "-fno-math-errno", "-fno-trapping-math",
                                              "-fassociative-math", "-fno-signed-zeros"])]),
 
-        .target(name: "FleetCore", dependencies: ["COpenSSL"]),
+        // The policy vocabulary (names, presets, pooling, layouts, PolicyConfig) shared by the CLI,
+        // the wire and the engine; no dependencies, so FleetCore and KVEngine stay apart.
+        .target(name: "PolicySpec"),
+        .target(name: "FleetCore", dependencies: ["COpenSSL", "PolicySpec"]),
         // Where the fetched default model and haystack live (the app's paths, not the engine's).
         .target(name: "Assets"),
-        .target(name: "KVEngine", dependencies: ["COpenBLAS", "CKernels"]),
+        .target(name: "KVEngine", dependencies: ["COpenBLAS", "CKernels", "PolicySpec"]),
         .target(name: "Statistics"),
-        .target(name: "KVEval", dependencies: ["KVEngine", "Assets"],
+        .target(name: "KVEval", dependencies: ["KVEngine", "Statistics", "Assets"],
                 resources: [.copy("Resources")]),
         .target(name: "Coordinator", dependencies: [
-            "FleetCore", "KVEval", "CSQLite", "Statistics",
+            "FleetCore", "PolicySpec", "KVEval", "CSQLite", "Statistics",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
-        .target(name: "Worker", dependencies: ["FleetCore", "KVEngine", "KVEval", "CCurl"]),
+        .target(name: "Worker", dependencies: ["FleetCore", "PolicySpec", "KVEngine", "KVEval", "CCurl"]),
         // `pyramidkv bench coordinator` and its SwiftNIO load generator: a library the CLI
         // links, so the command stays where users know it and the CLI holds no NIO code.
         .target(name: "BenchCoordinator", dependencies: [
-            "FleetCore", "Coordinator", "Worker",
+            "FleetCore", "PolicySpec", "Coordinator", "Worker",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         .executableTarget(name: "pyramidkv", dependencies: [
-            "KVEngine", "KVEval", "FleetCore", "Coordinator", "Worker", "BenchCoordinator", "Assets",
+            "PolicySpec", "KVEngine", "KVEval", "FleetCore", "Coordinator", "Worker", "BenchCoordinator", "Assets",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Helpers every test target shares (temporary directories, prerequisite checks).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "KVEngineTests", dependencies: ["KVEngine", "CKernels", "Assets", "TestSupport"],
+        .testTarget(name: "KVEngineTests", dependencies: ["KVEngine", "PolicySpec", "CKernels", "Assets", "TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "KVEvalTests", dependencies: ["KVEval", "KVEngine", "FleetCore", "Assets", "TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "FleetTests", dependencies: ["FleetCore", "Coordinator", "Worker", "KVEngine", "Assets", "TestSupport"]),
+        .testTarget(name: "FleetTests", dependencies: ["FleetCore", "PolicySpec", "Coordinator", "Worker", "KVEngine", "KVEval", "Assets", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -3,6 +3,7 @@ import Coordinator
 import FleetCore
 import Foundation
 import NIOPosix
+import PolicySpec
 import Worker
 
 /// `pyramidkv bench coordinator`: simulated workers run lease → post → complete cycles against
@@ -89,7 +90,7 @@ public struct BenchCoordinatorCommand: AsyncParsableCommand {
         // A fresh policy name per run, so a reused coordinator gets new jobs.
         // A fresh budget per run, so a reused coordinator gets new jobs (submit accepts only
         // known policy names, so the name cannot carry the run's identity).
-        let policy = PolicyConfig(name: "fullkv")
+        let policy = PolicyConfig(name: .fullkv)
         let submitted = try await AdminClient(connection: connection(tokens.adminToken))
             .submit(SubmitRequest(spec: sweep(model: model, policy: policy, budget: Int.random(in: 64...1 << 30))))
         print("bench: \(submitted.jobsCreated) new jobs, \(workers) workers (\(client.rawValue) client), "
@@ -213,7 +214,7 @@ public struct BenchCoordinatorCommand: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try CoordinatorStore(path: directory.appendingPathComponent("store.sqlite").path, leaseSeconds: 60)
         let model = String(repeating: "0", count: 64)
-        _ = try await store.submit(SubmitRequest(spec: sweep(model: model, policy: PolicyConfig(name: "fullkv"), budget: 64)))
+        _ = try await store.submit(SubmitRequest(spec: sweep(model: model, policy: PolicyConfig(name: .fullkv), budget: 64)))
         let hardware = HardwareClass(cpu: "bench", threads: 1, dtype: "none")
         let request = LeaseRequest(workerId: "bench", hardware: hardware, models: [model])
         let cpuBefore = Self.processCPUSeconds()

@@ -1,3 +1,5 @@
+import PolicySpec
+
 /// A submitted experiment that cannot be expanded; names the field (`spec.budgets[1]`).
 public struct ExperimentSpecError: Error, Equatable, CustomStringConvertible, Sendable {
     public let field: String
@@ -173,30 +175,25 @@ public enum ExperimentExpansion {
         guard !spec.policies.isEmpty else {
             throw ExperimentSpecError(field: "spec.policies", reason: "at least one policy is required")
         }
-        for (index, policy) in spec.policies.enumerated() {
-            guard PolicyConfig.names.contains(policy.name) else {
-                throw ExperimentSpecError(field: "spec.policies[\(index)].name",
-                                          reason: "unknown policy '\(policy.name)'; known: \(PolicyConfig.names.joined(separator: ", "))")
-            }
-            if let preset = policy.preset, !PolicyConfig.presets.contains(preset) {
-                throw ExperimentSpecError(field: "spec.policies[\(index)].preset",
-                                          reason: "unknown preset '\(preset)'; known: \(PolicyConfig.presets.joined(separator: ", "))")
-            }
-            if let window = policy.window, window < 0 {
-                throw ExperimentSpecError(field: "spec.policies[\(index)].window", reason: "must be ≥ 0")
-            }
-            guard policy.kernel >= 1 else {
-                throw ExperimentSpecError(field: "spec.policies[\(index)].kernel", reason: "must be ≥ 1")
-            }
-            guard policy.beta >= 1 else {
-                throw ExperimentSpecError(field: "spec.policies[\(index)].beta", reason: "must be ≥ 1")
-            }
-        }
         guard !spec.budgets.isEmpty else {
             throw ExperimentSpecError(field: "spec.budgets", reason: "at least one budget is required")
         }
         if let index = spec.budgets.firstIndex(where: { $0 < 1 }) {
             throw ExperimentSpecError(field: "spec.budgets[\(index)]", reason: "must be ≥ 1")
+        }
+        // Unknown names, presets, poolings and layouts were refused when the spec was decoded.
+        // Each (policy, budget) pair is checked by the rule the engine applies, so a job that
+        // cannot run is refused here and not on every worker.
+        for (index, policy) in spec.policies.enumerated() {
+            for (budgetIndex, budget) in spec.budgets.enumerated() {
+                do {
+                    try policy.normalized.validate(budget: budget)
+                } catch {
+                    let field = error.parameter == "budget" ? "spec.budgets[\(budgetIndex)]"
+                        : "spec.policies[\(index)].\(error.parameter)"
+                    throw ExperimentSpecError(field: field, reason: "\(error.reason), got \(error.value)")
+                }
+            }
         }
         guard spec.maxAttempts >= 1 else {
             throw ExperimentSpecError(field: "spec.max_attempts", reason: "must be ≥ 1")

@@ -1,3 +1,5 @@
+import PolicySpec
+
 /// A sweep as the user asked for it: policies × budgets × (needle grid cells | datasets).
 /// The coordinator expands it into jobs (`ExperimentExpansion`).
 public struct ExperimentSpec: Codable, Sendable, Hashable {

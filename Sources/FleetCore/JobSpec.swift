@@ -1,3 +1,5 @@
+import PolicySpec
+
 /// Everything that changes a job's outputs (design §4), and nothing else: its canonical JSON
 /// hashes to the job key. Priority and attempts live on the job row, not here.
 public struct JobSpec: Codable, Sendable, Hashable {
@@ -48,6 +50,16 @@ public struct JobSpec: Codable, Sendable, Hashable {
     /// The budgets of `sweep` this job's results stand for: its own, or all of them for FullKV.
     public func budgetsAnswered(in sweep: [Int]) -> [Int] {
         budget == Self.wholeCache ? sweep : [budget]
+    }
+
+    /// What the engine runs for this job: its policy under its budget, validated; nil for
+    /// FullKV (the whole cache, in the KV-head layout). The worker and the coordinator's sample
+    /// inspector both run this, so they run exactly the same policy.
+    public func budgetedPolicy() throws(PolicyError) -> BudgetedPolicy? {
+        if policy.keepsWholeCache { return nil }
+        let budgeted = policy.budgeted(budget)
+        try budgeted.validate()
+        return budgeted
     }
 
     public func key() throws(WireEncodingError) -> JobKey {

@@ -24,7 +24,7 @@ public enum WireDecodingError: Error, Equatable, CustomStringConvertible, Sendab
         case .unknownField(let field): "unknown field '\(field)'"
         case .missingField(let field): "missing field '\(field)'"
         case .wrongType(let field, let expected): "field '\(field)' must be \(expected)"
-        case .invalidValue(let field, let reason): "field '\(field)' is invalid: \(reason)"
+        case .invalidValue(let field, let reason): "\(field): \(reason)"
         }
     }
 }

@@ -4,6 +4,7 @@ import FleetCore
 import Foundation
 import KVEngine
 import KVEval
+import PolicySpec
 import Worker
 import Assets
 
@@ -59,7 +60,7 @@ struct DemoCommand: AsyncParsableCommand {
         let admin = AdminClient(connection: CoordinatorConnection(endpoint: CoordinatorEndpoint(baseURL: base, token: tokens.adminToken)))
 
         // Sweeps.
-        let policyList = policies.split(separator: ",").map { WirePolicyConfig(name: String($0)) }
+        let policyList = try SweepOptions.policyNames(policies).map { PolicyConfig(name: $0) }
         let budgetList = try GridParsing.integers(budgets, field: "--budgets")
         let grid = NeedleSweep(lengths: try GridParsing.integers(lengths, field: "--lengths"),
                                depths: try GridParsing.depths(depths, field: "--depths"),
@@ -105,14 +106,14 @@ struct DemoCommand: AsyncParsableCommand {
             if id == needle.experiment {
                 for p in policyList.map(\.name) {
                     for b in budgetList {
-                        let map = try Coordinator.NeedleHeatmap.build(from: results, policy: p, budget: b)
-                        let file = (out as NSString).appendingPathComponent("needle-\(p)-\(b).svg")
+                        let map = try NeedleHeatmap.build(from: results, policy: p, budget: b)
+                        let file = (out as NSString).appendingPathComponent("needle-\(p.rawValue)-\(b).svg")
                         try map.svg(model: "SmolLM2-135M-Instruct").write(toFile: file, atomically: true, encoding: .utf8)
                         say("heatmap \(file) (overall \(String(format: "%.3f", map.overall)))")
                     }
                 }
-                for p in policyList.map(\.name) where p != "fullkv" {
-                    let map = try Coordinator.NeedleHeatmap.build(from: results, policy: p, budget: budgetList.first!)
+                for p in policyList.map(\.name) where p != .fullkv {
+                    let map = try NeedleHeatmap.build(from: results, policy: p, budget: budgetList.first!)
                     print("\n" + map.terminalRendering())
                 }
             }
@@ -134,7 +135,7 @@ struct DemoCommand: AsyncParsableCommand {
         }.joined(separator: "\n")
     }
 
-    func submitRuler(admin: AdminClient, sha: String, modelPath: String, policies: [WirePolicyConfig],
+    func submitRuler(admin: AdminClient, sha: String, modelPath: String, policies: [PolicyConfig],
                      budgets: [Int]) async throws -> SubmitResponse {
         let sets = try RulerRecords.generate(tasks: rulerTasks, maxSeqLength: rulerLength, samples: rulerSamples, seed: 42,
                                              modelPath: modelPath)
@@ -150,7 +151,7 @@ struct DemoCommand: AsyncParsableCommand {
             benchmark: .longbench, modelSha256: sha, policies: policies, budgets: budgets, longbench: sweep), samples: samples))
     }
 
-    func submitSynthetic(admin: AdminClient, sha: String, policies: [WirePolicyConfig], budgets: [Int]) async throws -> SubmitResponse {
+    func submitSynthetic(admin: AdminClient, sha: String, policies: [PolicyConfig], budgets: [Int]) async throws -> SubmitResponse {
         var options = SyntheticLongBench.Options()
         options.samplesPerTask = longbenchSamples
         let dir = (out as NSString).appendingPathComponent("synthetic-longbench")
@@ -168,7 +169,7 @@ struct DemoCommand: AsyncParsableCommand {
                            answers: $0.answers, allClasses: $0.allClasses, recordLength: $0.length)
             }
         }
-        let sweep = LongBenchSweep(datasets: protocols, maxLength: 7950,
+        let sweep = LongBenchSweep(datasets: protocols, maxLength: LongBenchProtocol.defaultMaxLength,
                                    datasetVersion: "synthetic-\(options.seed)-\(options.samplesPerTask)")
         return try await admin.submit(SubmitRequest(spec: ExperimentSpec(
             benchmark: .longbench, modelSha256: sha, policies: policies, budgets: budgets, longbench: sweep), samples: samples))

@@ -25,7 +25,8 @@ struct LongBenchPromptCommand: ParsableCommand {
     @Flag(name: .customLong("e"), help: "Read the LongBench-E file ({dataset}_e.jsonl).") var longBenchE = false
     @Option(help: "0-based record index in the file.") var index: Int = 0
     @Option(help: "Protocol preset: longbench (official pred.py) or kvcache-factory.") var preset: LongBenchProtocol.Preset = .kvcacheFactory
-    @Option(help: "Middle-truncation length in tokens (KVCache-Factory uses 7500 for 8k models).") var maxLength: Int = 7500
+    @Option(help: "Middle-truncation length in tokens (default: KVCache-Factory's for 8k Llama-family models such as the default model).")
+    var maxLength: Int = LongBenchProtocol.defaultMaxLength
     @Flag(help: "Print the prompt as JSON.") var json = false
 
     func run() throws {
@@ -38,7 +39,7 @@ struct LongBenchPromptCommand: ParsableCommand {
                                              protocol: .init(preset: preset, maxLength: maxLength))
         let p = try builder.build(records[index], tokenizer: tok)
         if json {
-            try printJSON(p)
+            try JSONOutput.print(p)
         } else {
             print("\(p.dataset) \(p.id): \(p.ids.count) tokens (untruncated \(p.untruncatedLength)\(p.truncated ? ", middle-truncated" : "")), chat template \(p.chatTemplateApplied ? "on" : "off"), max_new_tokens \(p.maxNewTokens), stop \(p.stopIDs), min_new_tokens \(p.minNewTokens), preset \(p.protocolUsed.preset.rawValue)")
         }

@@ -42,7 +42,7 @@ struct NeedlePromptCommand: ParsableCommand {
         let p = try NeedlePromptBuilder(tokenizer: tok, haystack: hay, protocol: NeedleProtocol(rawValue: `protocol`)!).build(length: length, depth: depth)
         if json {
             struct Out: Encodable { let ids: [Int32]; let needle_span: [Int] }
-            try printJSON(Out(ids: p.ids, needle_span: p.needleSpan))
+            try JSONOutput.print(Out(ids: p.ids, needle_span: p.needleSpan))
         } else {
             print("length \(length) depth \(depth): \(p.ids.count) prompt tokens, needle at tokens \(p.needleSpan[0])..<\(p.needleSpan[1]) (haystack insertion point \(p.insertionPoint)), haystack \(hay.files.count) files")
         }
@@ -61,7 +61,7 @@ struct NeedleHeatmapCommand: ParsableCommand {
 
     func run() throws {
         let text = try readTextFile(input, option: "--input")
-        var cells: [NeedleCell] = []
+        var scores: [NeedleScore] = []
         for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty { continue }
@@ -73,13 +73,16 @@ struct NeedleHeatmapCommand: ParsableCommand {
                 throw InputError.badInput(option: "--input", value: "\(input):\(i + 1)", reason: "missing \(keys.joined(separator: " or "))")
             }
             let length = Int(try number(["length", "context_length"]))
-            let depth = try number(["depth", "depth_percent"])
+            let depthValue = try number(["depth", "depth_percent"])
+            guard let depth = Int(exactly: depthValue) else {
+                throw InputError.badInput(option: "--input", value: "\(input):\(i + 1)", reason: "depth \(depthValue) is not a whole percent")
+            }
             let score: Double
             if let r = obj["model_response"] as? String { score = NeedleTexts.score(response: r) } else { score = try number(["score"]) }
-            cells.append(NeedleCell(length: length, depth: depth, score: score))
+            scores.append(NeedleScore(length: length, depth: depth, score: score))
         }
-        let map = NeedleHeatmap(cells: cells, model: title)
-        print(map.ansi(), terminator: "")
+        let map = NeedleHeatmap(title: title, scores: scores)
+        print(map.terminalRendering())
         if let svg {
             do { try map.svg().write(toFile: svg, atomically: true, encoding: .utf8) } catch {
                 throw InputError.badInput(option: "--svg", value: svg, reason: "cannot write: \(error.localizedDescription)")

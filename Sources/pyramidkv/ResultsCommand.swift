@@ -2,6 +2,8 @@ import ArgumentParser
 import Coordinator
 import FleetCore
 import Foundation
+import KVEval
+import PolicySpec
 
 /// `pyramidkv results table|heatmap|raw`.
 struct ResultsCommand: AsyncParsableCommand {
@@ -33,7 +35,7 @@ struct ResultsHeatmapCommand: AsyncParsableCommand {
 
     @OptionGroup var client: ClientOptions
     @Argument(help: "Experiment id.") var experiment: String
-    @Option(help: "Policy name.") var policy: String
+    @Option(help: "Policy name: \(PolicyConfig.Name.knownValues).") var policy: PolicyConfig.Name
     @Option(help: "KV budget.") var budget: Int
     @Option(help: "terminal or json.") var format = "terminal"
     @Option(help: "Write an SVG file here.") var out: String?

@@ -51,12 +51,10 @@ enum RulerRecords {
                       directory: String) throws -> [(String, Int)] {
         let sets = try generate(tasks: tasks, maxSeqLength: maxSeqLength, samples: samples, seed: seed, modelPath: modelPath)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var written: [(String, Int)] = []
         for (task, records) in sets {
             var text = ""
-            for record in records { text += String(decoding: try encoder.encode(record), as: UTF8.self) + "\n" }
+            for record in records { text += try JSONOutput.line(record) + "\n" }
             let path = (directory as NSString).appendingPathComponent(RULERPrompt.datasetPrefix + task + ".jsonl")
             do {
                 try text.write(toFile: path, atomically: true, encoding: .utf8)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FleetCore
 import Foundation
+import KVEval
 
 /// `pyramidkv submit needle|longbench`: expand a sweep into jobs on the coordinator.
 struct SubmitCommand: AsyncParsableCommand {
@@ -74,8 +75,8 @@ struct SubmitLongBenchCommand: AsyncParsableCommand {
     @Option(help: "LongBench config (dataset2prompt, dataset2maxlen, no_chat_template_datasets); default: the bundled one. RULER datasets (ruler_<task>) need none.")
     var config: String?
 
-    @Option(help: "Middle-truncation length in tokens.")
-    var maxLength = 3500
+    @Option(help: "Middle-truncation length in tokens (default: KVCache-Factory's for 8k Llama-family models such as the default model).")
+    var maxLength = LongBenchProtocol.defaultMaxLength
 
     @Option(help: "Records per dataset (the first N).")
     var limit: Int?

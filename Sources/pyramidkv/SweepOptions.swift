@@ -1,7 +1,7 @@
 import ArgumentParser
 import Assets
 import FleetCore
-import struct KVEngine.PolicyConfig
+import PolicySpec
 import class Worker.ModelStore
 
 /// The sweep axes and policy parameters shared by `submit needle` and `submit longbench`.
@@ -12,7 +12,7 @@ struct SweepOptions: ParsableArguments {
     @Option(help: "GGUF model file whose sha256 the jobs must run with (default: the embedded SmolLM2-135M-Instruct).")
     var model: String?
 
-    @Option(help: "Comma list of policies (fullkv, snapkv, pyramidkv, h2o, streamingllm).")
+    @Option(help: "Comma list of policies (\(PolicyConfig.Name.knownValues)).")
     var policies: String
 
     @Option(help: "Comma list or a:b:step of KV budgets (tokens per layer, window included).")
@@ -21,33 +21,34 @@ struct SweepOptions: ParsableArguments {
     @Option(help: "Observation window (default: the preset's: 8, or 32 for SnapKV/H2O under paper2024; StreamingLLM: 4 sinks + B − 4 recent).")
     var window: Int?
     @Option(help: "Pooling kernel size.") var kernel = 7
-    @Option(help: "Pooling: max or avg.") var pooling = "max"
+    @Option(help: "Pooling: \(Pooling.knownValues).") var pooling: Pooling = .max
     @Option(help: "PyramidKV beta.") var beta = 20
-    @Option(help: "GQA cache layout: query_head or kv_head.") var layout = "query_head"
-    @Option(help: "Named settings preset (recorded with the results).") var preset: String?
+    @Option(help: "GQA cache layout: \(CacheLayout.knownValues).") var layout: CacheLayout = .queryHead
+    @Option(help: "Named settings preset, recorded with the results: \(PolicyConfig.Preset.knownValues).")
+    var preset: PolicyConfig.Preset?
 
     @Option(help: "Higher runs first.") var priority = 0
     @Option(help: "Tries per job before it is dead.") var maxAttempts = 3
     @Option(help: "Target prompt tokens per job.") var shardTokens = 65_536
 
-    func policyConfigs() throws(CLIError) -> [WirePolicyConfig] {
-        guard let pooling = Pooling(rawValue: pooling) else { throw CLIError("--pooling must be max or avg") }
-        guard let layout = CacheLayout(rawValue: layout) else {
-            throw CLIError("--layout must be query_head or kv_head")
+    func policyConfigs() throws(CLIError) -> [PolicyConfig] {
+        // No --window: the job says "the preset's window" and the engine resolves it
+        // (`PolicyConfig.effectiveWindow`), as `pyramidkv generate` does.
+        try Self.policyNames(policies).map {
+            PolicyConfig(name: $0, window: window, kernel: kernel, pooling: pooling, beta: beta, layout: layout, preset: preset)
         }
-        let names = policies.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
-        guard !names.isEmpty, names.allSatisfy({ !$0.isEmpty }) else { throw CLIError("--policies is empty") }
-        // Names and presets are checked here for a quick message; the coordinator checks them too.
-        if let preset, KVEngine.PolicyConfig.Preset(rawValue: preset) == nil {
-            throw CLIError("--preset '\(preset)' is unknown; known: \(KVEngine.PolicyConfig.Preset.allCases.map(\.rawValue).joined(separator: ", "))")
+    }
+
+    /// A `--policies` comma list. Checked here for a quick message; the coordinator checks names
+    /// (and each policy × budget) too.
+    static func policyNames(_ list: String) throws(CLIError) -> [PolicyConfig.Name] {
+        let spelled = list.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+        guard !spelled.isEmpty, spelled.allSatisfy({ !$0.isEmpty }) else { throw CLIError("--policies is empty") }
+        do {
+            return try spelled.map(PolicyConfig.Name.parse)
+        } catch {
+            throw CLIError("--policies: \(error.reason)")
         }
-        if let unknown = names.first(where: { KVEngine.PolicyConfig.Name(rawValue: $0) == nil }) {
-            throw CLIError("--policies: unknown policy '\(unknown)'; known: \(KVEngine.PolicyConfig.Name.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        // No --window: the job says "the preset's window" and the engine resolves it, as
-        // `pyramidkv generate` does.
-        return names.map { WirePolicyConfig(name: $0, window: window, kernel: kernel, pooling: pooling, beta: beta,
-                                            layout: layout, preset: preset) }
     }
 
     func budgetList() throws(CLIError) -> [Int] {

@@ -1,8 +1,10 @@
 import FleetCore
 import Foundation
+import KVEngine
+import PolicySpec
+import TestSupport
 import Testing
 import Worker
-import TestSupport
 
 /// The real `pyramidkv` binary: a coordinator process and the client commands against it.
 @Suite(.serialized)
@@ -65,6 +67,33 @@ struct CLITests {
         #expect(stopped.stdout.contains("stopped cleanly"))
     }
 
+    /// Issue 12: one window rule from CLI to wire to engine. `submit --preset paper2024` without
+    /// `--window` writes no window into the job; the job's policy, as the worker runs it, and
+    /// the engine's SnapKV both resolve the preset's window, 32.
+    @Test func cliSweepFleetJobAndEngineResolveOneWindow() async throws {
+        let coordinator = try await CoordinatorProcess(directory: directory)
+        let environment = ["PYRAMIDKV_TOKEN": adminToken, "PYRAMIDKV_COORDINATOR": coordinator.url]
+        let submitted = try PyramidKVExecutable.run(
+            ["submit", "needle", "--json", "--model-sha256", modelHash, "--policies", "snapkv", "--preset", "paper2024",
+             "--budgets", "64", "--lengths", "1000", "--depths", "1"], environment: environment)
+        #expect(submitted.status == 0, "\(submitted.stderr)")
+        let experiment = try #require(try json(submitted.stdout)["experiment"] as? String)
+        let admin = AdminClient(connection: CoordinatorConnection(
+            endpoint: CoordinatorEndpoint(baseURL: URL(string: coordinator.url)!, token: adminToken)))
+        let job = try #require(try await admin.results(experiment).jobs.first).spec
+        #expect(job.policy == PolicyConfig(name: .snapkv, preset: .paper2024))
+        let running = try #require(try job.budgetedPolicy())
+        #expect(running.effectiveWindow == 32)
+        #expect(try #require(try KVPolicies.make(running)).captureWindow == 32)
+        // An unknown name is refused by the CLI with the same vocabulary the coordinator uses.
+        let unknown = try PyramidKVExecutable.run(
+            ["submit", "needle", "--model-sha256", modelHash, "--policies", "snapk", "--budgets", "64"],
+            environment: environment)
+        #expect(unknown.status != 0)
+        #expect(unknown.stderr.contains("unknown policy 'snapk'; known: \(PolicyConfig.Name.knownValues)"))
+        #expect(coordinator.terminate().status == 0)
+    }
+
     @Test func coordinatorRefusesADatabaseFromANewerBinary() throws {
         do {
             let database = try SQLiteDatabaseFixture.create(directory.path("fleet.sqlite"), userVersion: 42)
@@ -99,7 +128,7 @@ struct CoordinatorCrashTests {
             endpoint: CoordinatorEndpoint(baseURL: base, token: adminToken), retry: retry))
         let worker = WorkerClient(connection: CoordinatorConnection(
             endpoint: CoordinatorEndpoint(baseURL: base, token: workerToken), retry: retry))
-        let submitted = try await admin.submit(SubmitRequest(spec: needleSpec(policies: ["snapkv"], budgets: [64])))
+        let submitted = try await admin.submit(SubmitRequest(spec: needleSpec(policies: [.snapkv], budgets: [64])))
         let lease = try #require(try await worker.lease(leaseRequest("w1")))
         for sampleId in lease.pendingSampleIds.prefix(3) {
             #expect(try await worker.post(sampleResult(sampleId), for: lease).stored)

@@ -12,7 +12,7 @@ import TestSupport
 
     @Test func racingWorkersClaimEachJobOnceAndStoreEachSampleOnce() async throws {
         let coordinator = try await RunningCoordinator.start(in: directory)
-        var spec = needleSpec(lengths: Array(1...20), depths: [0, 50], policies: ["snapkv", "h2o"], budgets: [64])
+        var spec = needleSpec(lengths: Array(1...20), depths: [0, 50], policies: [.snapkv, .h2o], budgets: [64])
         spec.shardTokens = 4 // a few cells per job
         let admin = AdminClient(connection: CoordinatorConnection(
             endpoint: CoordinatorEndpoint(baseURL: coordinator.baseURL, token: adminToken)))

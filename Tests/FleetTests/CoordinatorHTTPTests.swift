@@ -58,6 +58,21 @@ import TestSupport
         #expect(try decoded(ErrorBody.self, unknown.body) == ErrorBody(
             error: "unknown_field", field: "spec.colour", message: "unknown field 'spec.colour'"))
 
+        // A policy name outside the vocabulary fails decoding, naming the field and the known names.
+        object = try JSONSerialization.jsonObject(
+            with: try WireJSON.encoder().encode(SubmitRequest(spec: needleSpec()))) as! [String: Any]
+        spec = object["spec"] as! [String: Any]
+        var policies = spec["policies"] as! [[String: Any]]
+        policies[0]["name"] = "snapk"
+        spec["policies"] = policies
+        object["spec"] = spec
+        let unknownPolicy = try await coordinator.call("POST", "/v1/experiments",
+                                                       body: try JSONSerialization.data(withJSONObject: object))
+        #expect(unknownPolicy.status == 400)
+        #expect(try decoded(ErrorBody.self, unknownPolicy.body) == ErrorBody(
+            error: "invalid_value", field: "spec.policies[0].name",
+            message: "spec.policies[0].name: unknown policy 'snapk'; known: fullkv, streamingllm, h2o, snapkv, pyramidkv, adakv, l2norm"))
+
         let invalid = try await coordinator.call("POST", "/v1/experiments",
                                                  json: SubmitRequest(spec: needleSpec(budgets: [0])))
         #expect(invalid.status == 400)
@@ -102,7 +117,7 @@ import TestSupport
 
     @Test func sweepRunsOverHTTPFromSubmitToResults() async throws {
         let coordinator = try await RunningCoordinator.start(in: directory)
-        let submitRequest = SubmitRequest(spec: needleSpec(policies: ["snapkv"], budgets: [64, 128]))
+        let submitRequest = SubmitRequest(spec: needleSpec(policies: [.snapkv], budgets: [64, 128]))
         let created = try await coordinator.call("POST", "/v1/experiments", json: submitRequest)
         #expect(created.status == 201)
         let submitted = try decoded(SubmitResponse.self, created.body)
@@ -175,7 +190,7 @@ import TestSupport
         let coordinator = try await RunningCoordinator.start(in: directory, leaseSeconds: 0.3,
                                                              sweepIntervalSeconds: 0.05)
         _ = try await coordinator.call("POST", "/v1/experiments",
-                                       json: SubmitRequest(spec: needleSpec(policies: ["snapkv"], budgets: [64])))
+                                       json: SubmitRequest(spec: needleSpec(policies: [.snapkv], budgets: [64])))
         let first = try #require(try decoded(LeaseResponse.self, try await coordinator.call(
             "POST", "/v1/leases", token: workerToken, json: leaseRequest("w1")).body).lease)
         try await Task.sleep(for: .milliseconds(800))

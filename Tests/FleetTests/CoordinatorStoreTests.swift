@@ -73,14 +73,14 @@ import TestSupport
 
     @Test func claimFollowsPriorityThenSubmissionOrder() async throws {
         let store = try openStore()
-        _ = try await store.submit(SubmitRequest(spec: needleSpec(policies: ["snapkv"], budgets: [64], priority: 0)))
-        let urgent = try await store.submit(SubmitRequest(spec: needleSpec(policies: ["h2o"], budgets: [64],
+        _ = try await store.submit(SubmitRequest(spec: needleSpec(policies: [.snapkv], budgets: [64], priority: 0)))
+        let urgent = try await store.submit(SubmitRequest(spec: needleSpec(policies: [.h2o], budgets: [64],
                                                                            priority: 5)))
         let lease = try #require(try await store.lease(leaseRequest("w1")))
-        #expect(lease.spec.policy.name == "h2o")
+        #expect(lease.spec.policy.name == .h2o)
         #expect(try await store.experimentStatus(urgent.experiment).jobs.leased == 1)
         let next = try #require(try await store.lease(leaseRequest("w2")))
-        #expect(next.spec.policy.name == "snapkv")
+        #expect(next.spec.policy.name == .snapkv)
         #expect(try await store.lease(leaseRequest("w3")) == nil)
     }
 
@@ -94,7 +94,7 @@ import TestSupport
 
     @Test func predictionsAreIdempotentAndFencedByTheLeaseToken() async throws {
         let store = try openStore()
-        _ = try await store.submit(SubmitRequest(spec: needleSpec(policies: ["snapkv"], budgets: [64])))
+        _ = try await store.submit(SubmitRequest(spec: needleSpec(policies: [.snapkv], budgets: [64])))
         let lease = try #require(try await store.lease(leaseRequest("w1")))
         let sample = lease.pendingSampleIds[0]
         let post = PredictionPost(token: lease.token, result: sampleResult(sample))
@@ -109,7 +109,7 @@ import TestSupport
 
     @Test func expiredLeaseGoesToAnotherWorkerWhoFinishesWithoutDuplicates() async throws {
         let store = try openStore()
-        let submitted = try await store.submit(SubmitRequest(spec: needleSpec(policies: ["snapkv"], budgets: [64])))
+        let submitted = try await store.submit(SubmitRequest(spec: needleSpec(policies: [.snapkv], budgets: [64])))
         let first = try #require(try await store.lease(leaseRequest("w1")))
         // w1 posts two samples then dies.
         for sampleId in first.pendingSampleIds.prefix(2) {
@@ -140,14 +140,14 @@ import TestSupport
 
     @Test func completeRequiresEveryPrediction() async throws {
         let store = try openStore()
-        _ = try await store.submit(SubmitRequest(spec: needleSpec(policies: ["snapkv"], budgets: [64])))
+        _ = try await store.submit(SubmitRequest(spec: needleSpec(policies: [.snapkv], budgets: [64])))
         let lease = try #require(try await store.lease(leaseRequest("w1")))
         await #expect(throws: StoreError.self) { try await store.complete(job: lease.jobId, token: lease.token) }
     }
 
     @Test func failuresRetryThenBuryTheJobAndRequeueRevivesIt() async throws {
         let store = try openStore()
-        let submitted = try await store.submit(SubmitRequest(spec: needleSpec(policies: ["snapkv"], budgets: [64],
+        let submitted = try await store.submit(SubmitRequest(spec: needleSpec(policies: [.snapkv], budgets: [64],
                                                                               maxAttempts: 2)))
         for attempt in 1...2 {
             let lease = try #require(try await store.lease(leaseRequest("w1")))

@@ -1,9 +1,10 @@
 import Coordinator
 import FleetCore
 import Foundation
+import KVEval
+import TestSupport
 import Testing
 import Worker
-import TestSupport
 
 /// The needle metric as design §3 states it: |set(lower(response).split()) ∩ E| / |E|; the
 /// second metric shows that only the primary one is tabulated.
@@ -25,7 +26,7 @@ let needleWordOverlap: SampleScoring = { prediction, _, _ in
         let admin = AdminClient(connection: CoordinatorConnection(
             endpoint: CoordinatorEndpoint(baseURL: coordinator.baseURL, token: adminToken)))
         let spec = needleSpec(lengths: [1000, 2000, 3000], depths: [0, 50, 100],
-                              policies: ["fullkv", "snapkv", "pyramidkv"], budgets: [64, 128])
+                              policies: [.fullkv, .snapkv, .pyramidkv], budgets: [64, 128])
         let submitted = try await admin.submit(SubmitRequest(spec: spec))
         #expect(submitted.jobsCreated == 5) // FullKV runs once for both budgets
 
@@ -39,7 +40,7 @@ let needleWordOverlap: SampleScoring = { prediction, _, _ in
                         let samples = Dictionary(uniqueKeysWithValues: try await client.samples(job: lease.jobId)
                             .map { ($0.id, $0.sample) })
                         for sampleId in lease.pendingSampleIds {
-                            let found = lease.spec.policy.name == "fullkv" || (samples[sampleId]?.length ?? 0) <= 2000
+                            let found = lease.spec.policy.name == .fullkv || (samples[sampleId]?.length ?? 0) <= 2000
                             let text = found ? "eat a sandwich and sit in Dolores Park on a sunny day." : "I don't know"
                             _ = try await client.post(sampleResult(sampleId, prediction: text), for: lease)
                         }
@@ -69,13 +70,13 @@ let needleWordOverlap: SampleScoring = { prediction, _, _ in
         #expect(table.rows.map { "\($0.policy)@\($0.budget)" } == ["fullkv@64", "fullkv@128", "snapkv@64", "snapkv@128",
                                                                      "pyramidkv@64", "pyramidkv@128"])
         #expect(table.rows[1].cells == fullkv.cells)
-        #expect(try NeedleHeatmap.build(from: scored, policy: "fullkv", budget: 128).overall == 1)
-        #expect(throws: ResultsError.self) { try NeedleHeatmap.build(from: scored, policy: "fullkv", budget: 256) }
+        #expect(try NeedleHeatmap.build(from: scored, policy: .fullkv, budget: 128).overall == 1)
+        #expect(throws: ResultsError.self) { try NeedleHeatmap.build(from: scored, policy: .fullkv, budget: 256) }
         let snapkv = try #require(table.rows.first { $0.policy == "snapkv" && $0.budget == 128 })
         // "i don't know" shares no word with E; 6 of 9 cells are found.
         #expect(snapkv.cells["needle"]?.score == 66.67)
 
-        let heatmap = try NeedleHeatmap.build(from: scored, policy: "snapkv", budget: 64)
+        let heatmap = try NeedleHeatmap.build(from: scored, policy: .snapkv, budget: 64)
         #expect(heatmap.cells.count == 9)
         #expect(heatmap.cells.filter { $0.length == 3000 }.allSatisfy { $0.score == 0 })
         #expect(abs(heatmap.overall - 6.0 / 9.0) < 1e-9)

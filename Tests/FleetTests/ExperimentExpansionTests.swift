@@ -1,4 +1,5 @@
 import FleetCore
+import PolicySpec
 import Testing
 
 @Suite struct ExperimentExpansionTests {
@@ -13,14 +14,14 @@ import Testing
     }
 
     @Test func fullKVRunsOnceWhateverTheBudgets() throws {
-        let spec = needleSpec(policies: ["fullkv", "snapkv"], budgets: [64, 128, 256])
+        let spec = needleSpec(policies: [.fullkv, .snapkv], budgets: [64, 128, 256])
         let expanded = try ExperimentExpansion.expand(spec, samples: [])
-        #expect(expanded.jobs.filter { $0.spec.policy.name == "fullkv" }.map(\.spec.budget) == [JobSpec.wholeCache])
-        #expect(expanded.jobs.filter { $0.spec.policy.name == "snapkv" }.map(\.spec.budget) == [64, 128, 256])
+        #expect(expanded.jobs.filter { $0.spec.policy.name == .fullkv }.map(\.spec.budget) == [JobSpec.wholeCache])
+        #expect(expanded.jobs.filter { $0.spec.policy.name == .snapkv }.map(\.spec.budget) == [64, 128, 256])
     }
 
     @Test func shardsFollowTheTokenTarget() throws {
-        var spec = needleSpec(lengths: [1000, 2000, 3000], depths: [0, 100], policies: ["snapkv"], budgets: [64])
+        var spec = needleSpec(lengths: [1000, 2000, 3000], depths: [0, 100], policies: [.snapkv], budgets: [64])
         spec.shardTokens = 4000
         let expanded = try ExperimentExpansion.expand(spec, samples: [])
         // cells in order: 1000,1000,2000,2000,3000,3000 → [1000,1000,2000] [2000] [3000] [3000]
@@ -42,7 +43,7 @@ import Testing
                                      applyChatTemplate: false, stop: ["\n"]),
         ]
         let spec = ExperimentSpec(benchmark: .longbench, modelSha256: modelHash,
-                                  policies: [PolicyConfig(name: "snapkv")], budgets: [128],
+                                  policies: [PolicyConfig(name: .snapkv)], budgets: [128],
                                   longbench: LongBenchSweep(datasets: protocols, limit: 2, maxLength: 3500,
                                                             datasetVersion: "v1"))
         let samples = (0..<3).flatMap { index in

@@ -12,7 +12,7 @@ import TestSupport
 
     @Test func concurrentWritesShareTransactionsAndARefusedOneIsRolledBackAlone() async throws {
         let store = try CoordinatorStore(path: directory.path("fleet.sqlite"))
-        var spec = needleSpec(lengths: Array(1...40), depths: [0], policies: ["snapkv"], budgets: [64])
+        var spec = needleSpec(lengths: Array(1...40), depths: [0], policies: [.snapkv], budgets: [64])
         spec.shardTokens = 1_000_000 // one job holding all 40 samples
         _ = try await store.submit(SubmitRequest(spec: spec))
         let lease = try #require(try await store.lease(leaseRequest("w1")))
@@ -58,7 +58,7 @@ import TestSupport
 
     @Test func racingLeasesInOneBatchEachGetADifferentJob() async throws {
         let store = try CoordinatorStore(path: directory.path("fleet.sqlite"))
-        var spec = needleSpec(lengths: Array(1...30), depths: [0], policies: ["snapkv"], budgets: [64])
+        var spec = needleSpec(lengths: Array(1...30), depths: [0], policies: [.snapkv], budgets: [64])
         spec.shardTokens = 1 // one job per sample
         let submitted = try await store.submit(SubmitRequest(spec: spec))
         let jobIds = try await withThrowingTaskGroup(of: Int64?.self) { group in
@@ -73,7 +73,7 @@ import TestSupport
 
     @Test func aWriteThatFailsHalfwayLeavesNothingWhileItsBatchMatesCommit() async throws {
         let store = try CoordinatorStore(path: directory.path("fleet.sqlite"))
-        var spec = needleSpec(lengths: Array(1...40), depths: [0], policies: ["snapkv"], budgets: [64])
+        var spec = needleSpec(lengths: Array(1...40), depths: [0], policies: [.snapkv], budgets: [64])
         spec.shardTokens = 1_000_000
         let submitted = try await store.submit(SubmitRequest(spec: spec))
         let lease = try #require(try await store.lease(leaseRequest("w1")))

@@ -20,7 +20,7 @@ import Testing
 
     @Test func protocolIsPartOfTheJobKeyAndTheDefaultSpellingIsNot() throws {
         func key(_ settings: NeedleSettings) throws -> JobKey {
-            var spec = needleSpec(lengths: [1000], depths: [50], policies: ["snapkv"], budgets: [64])
+            var spec = needleSpec(lengths: [1000], depths: [50], policies: [.snapkv], budgets: [64])
             spec.needle?.settings = settings
             return try #require(try ExperimentExpansion.expand(spec, samples: []).jobs.first).key
         }
@@ -38,7 +38,7 @@ import Testing
         var settings = NeedleSettings.defaults(protocolName: "chat")
         settings.needle = "\nThe secret ingredient of the soup is saffron.\n"
         let expanded = try ExperimentExpansion.expand(
-            needleSpec(lengths: [1000], depths: [50], policies: ["snapkv"], budgets: [64]), samples: [])
+            needleSpec(lengths: [1000], depths: [50], policies: [.snapkv], budgets: [64]), samples: [])
         var spec = try #require(expanded.jobs.first?.spec)
         spec.needle = settings
         let sample = SampleSpec.needleCell(length: 1000, depth: 50)

@@ -21,7 +21,7 @@ import TestSupport
     @Test func postedScoresReachTheResultsWithoutARescore() async throws {
         let store = try CoordinatorStore(path: directory.path("fleet.sqlite"), clock: clock, leaseSeconds: 60)
         let submitted = try await store.submit(SubmitRequest(spec: needleSpec(lengths: [1000, 2000], depths: [0],
-                                                                               policies: ["snapkv"], budgets: [64])))
+                                                                               policies: [.snapkv], budgets: [64])))
         let lease = try #require(try await store.lease(leaseRequest("w1")))
         let ids = lease.pendingSampleIds
         #expect(ids.count == 2)

@@ -1,5 +1,6 @@
 import Foundation
 import KVEngine
+import PolicySpec
 import Testing
 @testable import Worker
 import Assets
@@ -17,8 +18,8 @@ struct PrefillCacheTests {
         }
         let one = try KVCompression.snapshot(model: model, ids: prompts[0], window: 8, columnSums: true).bytes
         let cache = PrefillCache(capacityBytes: 2 * one + one / 2)  // room for two
-        let snap = KVEngine.PolicyConfig(policy: .snapkv, budget: 64)
-        func run(_ ids: [Int32], _ policy: KVEngine.PolicyConfig?) throws -> (GenerationResult, shared: Bool) {
+        let snap = PolicyConfig(name: .snapkv).budgeted(64)
+        func run(_ ids: [Int32], _ policy: BudgetedPolicy?) throws -> (GenerationResult, shared: Bool) {
             try cache.generate(model: model, sha256: "m", request: GenerationRequest(promptIDs: ids, maxNewTokens: 4, policy: policy))
         }
         let (first, firstShared) = try run(prompts[0], nil)
@@ -29,7 +30,7 @@ struct PrefillCacheTests {
                                                                                             policy: snap))).tokens)
         #expect(first.tokens == (try Generator(model: model).generate(GenerationRequest(promptIDs: prompts[0], maxNewTokens: 4))).tokens)
         // paper2024 SnapKV needs window 32: a second snapshot of the same prompt.
-        _ = try run(prompts[0], KVEngine.PolicyConfig(policy: .snapkv, budget: 64, preset: .paper2024))
+        _ = try run(prompts[0], PolicyConfig(name: .snapkv, preset: .paper2024).budgeted(64))
         #expect(cache.count == 2)
         // A third prompt evicts the least recently used; the cache stays within its bytes.
         _ = try run(prompts[1], nil)

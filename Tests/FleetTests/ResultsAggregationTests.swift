@@ -1,17 +1,18 @@
 import Coordinator
 import FleetCore
+import KVEval
 import Testing
 
 /// Synthetic stored results: each prediction scored by `score(policy, budget, sample)`.
 func scoredNeedleResults(score: (String, Int, SampleSpec) -> Double?) throws -> ExperimentResults {
-    let spec = needleSpec(lengths: [1000, 2000], depths: [0, 100], policies: ["snapkv", "pyramidkv"], budgets: [64])
+    let spec = needleSpec(lengths: [1000, 2000], depths: [0, 100], policies: [.snapkv, .pyramidkv], budgets: [64])
     let expanded = try ExperimentExpansion.expand(spec, samples: [])
     let samples = Dictionary(uniqueKeysWithValues: expanded.samples.map { ($0.id, $0.sample) })
     let jobs = expanded.jobs.enumerated().map { index, job in
         JobResults(jobId: Int64(index + 1), key: job.key, state: "done", spec: job.spec,
                    predictions: job.spec.sampleIds.map { id in
                        PredictionRecord(sampleId: id, sample: samples[id]!, result: sampleResult(id), workerId: "w",
-                                        score: score(job.spec.policy.name, job.spec.budget, samples[id]!))
+                                        score: score(job.spec.policy.name.rawValue, job.spec.budget, samples[id]!))
                    })
     }
     return ExperimentResults(experiment: expanded.experimentId, spec: spec, jobs: jobs)
@@ -59,7 +60,7 @@ func scoredNeedleResults(score: (String, Int, SampleSpec) -> Double?) throws -> 
 
     @Test func heatmapCellsCarryNAndIntervals() throws {
         let results = try scoredNeedleResults { _, _, sample in sample.length == 1000 ? 1 : 0 }
-        let heatmap = try NeedleHeatmap.build(from: results, policy: "snapkv", budget: 64)
+        let heatmap = try NeedleHeatmap.build(from: results, policy: .snapkv, budget: 64)
         #expect(heatmap.cells.count == 4)
         #expect(heatmap.cells[0] == NeedleHeatmap.Cell(length: 1000, depth: 0, score: 1, n: 1, ciLow: 1, ciHigh: 1))
         #expect(heatmap.overall == 0.5)
@@ -87,7 +88,7 @@ func scoredNeedleResults(score: (String, Int, SampleSpec) -> Double?) throws -> 
             try ResultsTable.build(from: results)
         }
         #expect(throws: ResultsError.noPredictions(experiment: results.experiment, filter: "policy h2o, budget 64")) {
-            try NeedleHeatmap.build(from: results, policy: "h2o", budget: 64)
+            try NeedleHeatmap.build(from: results, policy: .h2o, budget: 64)
         }
     }
 

@@ -1,6 +1,7 @@
 import Coordinator
 import FleetCore
 import Foundation
+import PolicySpec
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -20,7 +21,7 @@ import TestSupport
     /// A finished two-cell sweep (snapkv @ 64) with the nasty needle and prediction.
     func seeded() async throws -> (RunningCoordinator, experiment: String, jobId: Int64, sampleIds: [String]) {
         let coordinator = try await RunningCoordinator.start(in: directory)
-        var spec = needleSpec(lengths: [500], depths: [0, 100], policies: ["snapkv"], budgets: [64])
+        var spec = needleSpec(lengths: [500], depths: [0, 100], policies: [.snapkv], budgets: [64])
         spec.needle?.settings = NeedleSettings(needle: Self.nastyNeedle, answer: "eat a sandwich")
         let submitted = try await coordinator.store.submit(SubmitRequest(spec: spec))
         let lease = try #require(try await coordinator.store.lease(leaseRequest("host-a-42")))
@@ -170,7 +171,7 @@ extension UIPagesTests {
     /// long text elided in the middle), its answers, and no needle heatmap on the experiment page.
     @Test func longBenchSamplePageShowsTheStoredRecord() async throws {
         let coordinator = try await RunningCoordinator.start(in: directory)
-        let spec = ExperimentSpec(benchmark: .longbench, modelSha256: modelHash, policies: [PolicyConfig(name: "snapkv")],
+        let spec = ExperimentSpec(benchmark: .longbench, modelSha256: modelHash, policies: [PolicyConfig(name: .snapkv)],
                                   budgets: [128], longbench: LongBenchSweep(datasets: [LongBenchDatasetProtocol(
                                       dataset: "qasper", promptTemplate: "Q {context} {input}", maxNewTokens: 16,
                                       applyChatTemplate: true)], maxLength: 3500, datasetVersion: "v1"))

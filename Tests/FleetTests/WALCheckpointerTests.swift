@@ -18,7 +18,7 @@ import TestSupport
             try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
         }
         let before = try fileSize()
-        var spec = needleSpec(lengths: Array(1...300), depths: [0, 50, 100], policies: ["snapkv"], budgets: [64])
+        var spec = needleSpec(lengths: Array(1...300), depths: [0, 50, 100], policies: [.snapkv], budgets: [64])
         spec.shardTokens = 1
         let submitted = try await store.submit(SubmitRequest(spec: spec))
         #expect(submitted.jobsCreated == 900)

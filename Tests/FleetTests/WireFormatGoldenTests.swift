@@ -1,6 +1,8 @@
 import Coordinator
 import FleetCore
 import Foundation
+import KVEval
+import PolicySpec
 import Testing
 
 /// The wire format, byte for byte: every content hash (job keys, sample ids, experiment ids) is
@@ -10,14 +12,14 @@ import Testing
     static let hardware = HardwareClass(cpu: "AMD EPYC", gpu: nil, threads: 2, dtype: "q4_1", engineVersion: "e1")
     static let needleSpec = ExperimentSpec(
         benchmark: .needle, modelSha256: String(repeating: "a", count: 64),
-        policies: [PolicyConfig(name: "snapkv", window: 8), PolicyConfig(name: "pyramidkv", window: 16, kernel: 5, pooling: .avg,
-                                                                       beta: 10, layout: .kvHead, preset: "paper2024")],
+        policies: [PolicyConfig(name: .snapkv, window: 8), PolicyConfig(name: .pyramidkv, window: 16, kernel: 5, pooling: .avg,
+                                                                      beta: 10, layout: .kvHead, preset: .paper2024)],
         budgets: [64, 128],
         needle: NeedleSweep(lengths: [1000, 2000], depths: [0, 50],
                             settings: NeedleSettings(haystackSha256: String(repeating: "b", count: 64))),
         priority: 2, maxAttempts: 4, shardTokens: 3000)
     static let longBenchSpec = ExperimentSpec(
-        benchmark: .longbench, modelSha256: String(repeating: "c", count: 64), policies: [PolicyConfig(name: "h2o", window: 8)],
+        benchmark: .longbench, modelSha256: String(repeating: "c", count: 64), policies: [PolicyConfig(name: .h2o, window: 8)],
         budgets: [256],
         longbench: LongBenchSweep(datasets: [LongBenchDatasetProtocol(
             dataset: "multifieldqa_en", promptTemplate: "Read {context} Q: {input}", maxNewTokens: 64,
@@ -26,7 +28,7 @@ import Testing
                                    context: "Ctx", answers: ["Ann"], allClasses: ["a", "b"], recordLength: 120)
     static let jobSpec = JobSpec(
         benchmark: .longbench, modelSha256: String(repeating: "c", count: 64), engineVersion: "e1",
-        policy: PolicyConfig(name: "h2o", window: 8), budget: 256, dataset: "multifieldqa_en", datasetVersion: "v1",
+        policy: PolicyConfig(name: .h2o, window: 8), budget: 256, dataset: "multifieldqa_en", datasetVersion: "v1",
         promptTemplate: "Read {context} Q: {input}", applyChatTemplate: true, maxLength: 3500, maxNewTokens: 64,
         stop: ["\n"], needle: NeedleSettings(), sampleIds: ["s1", "s2"])
     static let result = SampleResult(sampleId: "s1", prediction: "Ann", promptTokens: 100, generatedTokens: 3,
@@ -46,6 +48,20 @@ import Testing
         let expanded = try ExperimentExpansion.expand(Self.needleSpec, samples: [])
         #expect(expanded.experimentId == Golden.experimentId)
         #expect(expanded.jobs.map(\.key.hex).sorted().first == Golden.firstNeedleJobKey)
+    }
+
+    /// Issue 12: the typed vocabulary decodes the pinned bytes and re-encodes them unchanged, so
+    /// stored specs and running workers read the new types and old job keys stay valid.
+    @Test func pinnedBytesRoundTripThroughTheTypedVocabulary() throws {
+        func roundTrip<T: Codable>(_ type: T.Type, _ golden: String) throws -> String {
+            try json(try StrictJSONDecoder.decode(T.self, from: Data(golden.utf8)))
+        }
+        #expect(try roundTrip(ExperimentSpec.self, Golden.needleSpec) == Golden.needleSpec)
+        #expect(try roundTrip(ExperimentSpec.self, Golden.longBenchSpec) == Golden.longBenchSpec)
+        #expect(try roundTrip(JobSpec.self, Golden.jobSpec) == Golden.jobSpec)
+        #expect(try StrictJSONDecoder.decode(JobSpec.self, from: Data(Golden.jobSpec.utf8)).key().hex == Golden.jobKey)
+        #expect(try roundTrip(LeaseResponse.self, Golden.leaseResponse) == Golden.leaseResponse)
+        #expect(try roundTrip(NeedleHeatmap.self, Golden.heatmap) == Golden.heatmap)
     }
 
     @Test func workerMessages() throws {

@@ -1,11 +1,12 @@
 @testable import FleetCore
 import Foundation
+import PolicySpec
 import Testing
 
 let modelHash = String(repeating: "ab", count: 32)
 
 func needleSpec(lengths: [Int] = [1000, 2000], depths: [Int] = [0, 50, 100],
-                policies: [String] = ["snapkv", "pyramidkv"], budgets: [Int] = [64, 128],
+                policies: [PolicyConfig.Name] = [.snapkv, .pyramidkv], budgets: [Int] = [64, 128],
                 priority: Int = 0, maxAttempts: Int = 3) -> ExperimentSpec {
     ExperimentSpec(benchmark: .needle, modelSha256: modelHash,
                    policies: policies.map { PolicyConfig(name: $0) }, budgets: budgets,
@@ -15,7 +16,7 @@ func needleSpec(lengths: [Int] = [1000, 2000], depths: [Int] = [0, 50, 100],
 
 @Suite struct CanonicalJSONTests {
     @Test func canonicalJSONHasSortedSnakeCaseKeysAndNoWhitespace() throws {
-        let policy = PolicyConfig(name: "snapkv", window: 32, layout: .kvHead)
+        let policy = PolicyConfig(name: .snapkv, window: 32, layout: .kvHead)
         let text = String(decoding: try WireJSON.canonicalData(policy), as: UTF8.self)
         #expect(text == #"{"beta":20,"kernel":7,"layout":"kv_head","name":"snapkv","pooling":"max","window":32}"#)
     }

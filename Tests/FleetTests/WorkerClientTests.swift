@@ -23,7 +23,7 @@ import TestSupport
         let coordinator = try await RunningCoordinator.start(in: directory)
         let (admin, worker) = clients(coordinator)
         let haystack = try await admin.putBlob(Array("essay text".utf8))
-        var spec = needleSpec(policies: ["snapkv"], budgets: [64])
+        var spec = needleSpec(policies: [.snapkv], budgets: [64])
         spec.needle?.settings.haystackSha256 = haystack
         let submitted = try await admin.submit(SubmitRequest(spec: spec))
         #expect(submitted.jobsCreated == 1)
@@ -51,7 +51,7 @@ import TestSupport
     @Test func refusalsComeBackTypedWithoutRetrying() async throws {
         let coordinator = try await RunningCoordinator.start(in: directory)
         let (admin, worker) = clients(coordinator)
-        _ = try await admin.submit(SubmitRequest(spec: needleSpec(policies: ["snapkv"], budgets: [64])))
+        _ = try await admin.submit(SubmitRequest(spec: needleSpec(policies: [.snapkv], budgets: [64])))
         let lease = try #require(try await worker.lease(leaseRequest("w1")))
         var stale = lease
         stale.token = "stale"
@@ -92,7 +92,7 @@ import TestSupport
         let first = try await RunningCoordinator.start(in: directory)
         let (admin, worker) = clients(first, retry: RetryPolicy(maxAttempts: 100, initialDelaySeconds: 0.05,
                                                                maxDelaySeconds: 0.2))
-        let submitted = try await admin.submit(SubmitRequest(spec: needleSpec(policies: ["snapkv"], budgets: [64])))
+        let submitted = try await admin.submit(SubmitRequest(spec: needleSpec(policies: [.snapkv], budgets: [64])))
         let lease = try #require(try await worker.lease(leaseRequest("w1")))
         #expect(try await worker.post(sampleResult(lease.pendingSampleIds[0]), for: lease).stored)
         await first.stop()

@@ -1,5 +1,6 @@
 import Foundation
 import KVEngine
+import PolicySpec
 import Testing
 
 /// Every registered architecture against transformers fp32, on tiny random models that
@@ -83,7 +84,7 @@ struct ArchitectureTests {
     func compression(arch: String) throws {
         let (model, reference) = try Self.load(arch)
         let ids = Array(reference.input_ids.prefix(reference.prefill))
-        let policy = try #require(try KVPolicies.make(PolicyConfig(policy: .snapkv, budget: 24)))
+        let policy = try #require(try KVPolicies.make(PolicyConfig(name: .snapkv).budgeted(24)))
         let session = InferenceSession(model: model)
         let (_, selections) = try KVCompression.prefillAndCompress(session: session, ids: ids, policy: policy)
         #expect(selections.count == model.config.layers)

@@ -1,5 +1,6 @@
 import Foundation
 import KVEngine
+import PolicySpec
 import Testing
 
 /// Issue 11: `--kv-dtype f16` halves the cache and what each decode step reads, and changes
@@ -25,7 +26,7 @@ struct KVHalfTests {
     func decodeAgreement() throws {
         let model = try TestModel.get()
         let ids = model.tokenizer.encode("The quick brown fox jumps over the lazy dog. In a distant kingdom, the old king")
-        func run(_ dtype: KVDType, policy: PolicyConfig?) throws -> (tokens: [Int32], logits: [Float], bytes: Int) {
+        func run(_ dtype: KVDType, policy: BudgetedPolicy?) throws -> (tokens: [Int32], logits: [Float], bytes: Int) {
             let session = InferenceSession(model: model, layout: .kvHead, kvDType: dtype)
             let kv = try policy.flatMap(KVPolicies.make)
             var logits = try KVCompression.prefillAndCompress(session: session, ids: ids, policy: kv).logits
@@ -38,11 +39,11 @@ struct KVHalfTests {
             #expect(session.cache.layers.allSatisfy { $0.allSatisfy { $0.dtype == dtype } })
             return (tokens, logits, session.cache.bytes)
         }
-        for policy in [nil, PolicyConfig(policy: .snapkv, budget: 16, window: 4, layout: .kvHead)] {
+        for policy in [nil, PolicyConfig(name: .snapkv, window: 4, layout: .kvHead).budgeted(16)] {
             let full = try run(.f32, policy: policy), half = try run(.f16, policy: policy)
             #expect(half.bytes * 2 == full.bytes)
             let same = zip(full.tokens, half.tokens).prefix { $0 == $1 }.count
-            #expect(same >= 16, "\(policy?.policy.rawValue ?? "fullkv"): first \(same) of 24 greedy tokens agree")
+            #expect(same >= 16, "\(policy?.name.rawValue ?? "fullkv"): first \(same) of 24 greedy tokens agree")
             if same == 24 {
                 let worst = zip(full.logits, half.logits).map { abs($0 - $1) }.max()!
                 #expect(worst < 0.1, "largest logit difference \(worst)")

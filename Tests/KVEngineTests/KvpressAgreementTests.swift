@@ -1,5 +1,6 @@
 import Foundation
 import KVEngine
+import PolicySpec
 import Testing
 
 /// Greedy continuations against kvpress 0.5.5 (../shared/reference/vectors/kvpress_greedy.json,
@@ -31,12 +32,12 @@ struct KvpressAgreementTests {
         return try? JSONDecoder().decode(File.self, from: d)
     }()
 
-    static func config(for run: Run) -> PolicyConfig? {
+    static func config(for run: Run) -> BudgetedPolicy? {
         let budget = run.kept_per_layer[0]
         switch run.press {
-        case "StreamingLLMPress": return PolicyConfig(policy: .streamingllm, budget: budget, layout: .kvHead)
+        case "StreamingLLMPress": return PolicyConfig(name: .streamingllm, layout: .kvHead).budgeted(budget)
         case "SnapKVPress" where budget > 64:
-            return PolicyConfig(policy: .snapkv, budget: budget, window: 64, kernel: 5, pool: .avg, layout: .kvHead)
+            return PolicyConfig(name: .snapkv, window: 64, kernel: 5, pooling: .avg, layout: .kvHead).budgeted(budget)
         default: return nil
         }
     }

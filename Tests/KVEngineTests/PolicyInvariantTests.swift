@@ -1,5 +1,6 @@
 import Foundation
 import KVEngine
+import PolicySpec
 import Testing
 import Assets
 
@@ -53,7 +54,7 @@ struct PolicyInvariantTests {
         return Array(model.tokenizer.encode(text).prefix(n))
     }
 
-    static func run(_ config: PolicyConfig?, ids: [Int32]) throws -> (InferenceSession, [LayerSelection]) {
+    static func run(_ config: BudgetedPolicy?, ids: [Int32]) throws -> (InferenceSession, [LayerSelection]) {
         let model = try TestModel.get()
         let session = InferenceSession(model: model, layout: config?.layout ?? .kvHead)
         let (_, sel) = try KVCompression.prefillAndCompress(session: session, ids: ids, policy: try config.flatMap(KVPolicies.make))
@@ -64,7 +65,7 @@ struct PolicyInvariantTests {
     func invariants(name: PolicyConfig.Name) throws {
         let ids = try Self.prompt(700)
         let n = ids.count
-        let config = PolicyConfig(policy: name, budget: 128, layout: .queryHead)
+        let config = PolicyConfig(name: name, layout: .queryHead).budgeted(128)
         let (session, selections) = try Self.run(name == .fullkv ? nil : config, ids: ids)
         let c = session.model.config
         let w = config.effectiveWindow
@@ -106,7 +107,7 @@ struct PolicyInvariantTests {
     @Test("pyramid: bottom layer keeps more than the top, on the 30-layer model")
     func pyramidShape() throws {
         let ids = try Self.prompt(1200)
-        let (session, _) = try Self.run(PolicyConfig(policy: .pyramidkv, budget: 128), ids: ids)
+        let (session, _) = try Self.run(PolicyConfig(name: .pyramidkv).budgeted(128), ids: ids)
         let counts = session.cache.layers.map { $0[0].count }
         #expect(counts.first! > counts.last!)
         #expect(counts == counts.sorted(by: >))
@@ -116,21 +117,21 @@ struct PolicyInvariantTests {
     func shortPrompt() throws {
         let ids = try Self.prompt(100)
         for name in PolicyConfig.Name.allCases where name != .fullkv {
-            let (session, _) = try Self.run(PolicyConfig(policy: name, budget: 128), ids: ids)
+            let (session, _) = try Self.run(PolicyConfig(name: name).budgeted(128), ids: ids)
             for streams in session.cache.layers { for s in streams { #expect(s.count == ids.count, "\(name)") } }
         }
         let model = try TestModel.get()
         let a = try Generator(model: model).generate(GenerationRequest(promptIDs: ids, maxNewTokens: 8))
         let b = try Generator(model: model).generate(GenerationRequest(promptIDs: ids, maxNewTokens: 8,
-                                                                       policy: PolicyConfig(policy: .fullkv)))
+                                                                       policy: PolicyConfig(name: .fullkv).budgeted(0)))
         #expect(a.tokens == b.tokens)
     }
 
     @Test("kv_head layout stores un-repeated heads: a third of query_head's bytes")
     func layouts() throws {
         let ids = try Self.prompt(600)
-        let (q, _) = try Self.run(PolicyConfig(policy: .snapkv, budget: 128, layout: .queryHead), ids: ids)
-        let (k, _) = try Self.run(PolicyConfig(policy: .snapkv, budget: 128, layout: .kvHead), ids: ids)
+        let (q, _) = try Self.run(PolicyConfig(name: .snapkv, layout: .queryHead).budgeted(128), ids: ids)
+        let (k, _) = try Self.run(PolicyConfig(name: .snapkv, layout: .kvHead).budgeted(128), ids: ids)
         #expect(q.cache.bytes == 3 * k.cache.bytes)
         #expect(k.cache.layers[0].count == 3 && q.cache.layers[0].count == 9)
     }
@@ -140,7 +141,7 @@ struct PolicyInvariantTests {
         let ids = try Self.prompt(500)
         let model = try TestModel.get()
         let r = try Generator(model: model).generate(GenerationRequest(promptIDs: ids, maxNewTokens: 5, stopIDs: [],
-                                                                       policy: PolicyConfig(policy: .snapkv, budget: 64)))
+                                                                       policy: PolicyConfig(name: .snapkv).budgeted(64)))
         #expect(r.tokens.count == 5)
         // 64 kept + 4 decoded tokens appended (the 5th is sampled, not fed), per stream.
         #expect(r.kvBytes == model.config.layers * model.config.heads * (64 + 4) * model.config.headDim * 8)
@@ -148,14 +149,14 @@ struct PolicyInvariantTests {
 
     @Test("invalid parameters are rejected naming the parameter")
     func validation() {
-        func reason(_ c: PolicyConfig) -> String? {
+        func reason(_ c: BudgetedPolicy) -> String? {
             do { try c.validate(); return nil } catch { return "\(error)" }
         }
-        #expect(reason(PolicyConfig(policy: .snapkv, budget: 8))?.hasPrefix("budget") == true)
-        #expect(reason(PolicyConfig(policy: .snapkv, budget: 64, kernel: 6))?.hasPrefix("kernel") == true)
-        #expect(reason(PolicyConfig(policy: .pyramidkv, budget: 64, beta: 0))?.hasPrefix("beta") == true)
-        #expect(reason(PolicyConfig(policy: .h2o, budget: 0))?.hasPrefix("budget") == true)
-        #expect(reason(PolicyConfig(policy: .snapkv, budget: 64, window: 0))?.hasPrefix("window") == true)
-        #expect(reason(PolicyConfig(policy: .snapkv, budget: 64)) == nil)
+        #expect(reason(PolicyConfig(name: .snapkv).budgeted(8))?.hasPrefix("budget") == true)
+        #expect(reason(PolicyConfig(name: .snapkv, kernel: 6).budgeted(64))?.hasPrefix("kernel") == true)
+        #expect(reason(PolicyConfig(name: .pyramidkv, beta: 0).budgeted(64))?.hasPrefix("beta") == true)
+        #expect(reason(PolicyConfig(name: .h2o).budgeted(0))?.hasPrefix("budget") == true)
+        #expect(reason(PolicyConfig(name: .snapkv, window: 0).budgeted(64))?.hasPrefix("window") == true)
+        #expect(reason(PolicyConfig(name: .snapkv).budgeted(64)) == nil)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import KVEngine
+import PolicySpec
 import Testing
 
 /// Kept positions against an independent Python reference (tools/gen_policy_reference.py:
@@ -39,7 +40,7 @@ struct PolicyReferenceTests {
         #expect(cases.count >= 15)
         for c in cases {
             let name = try #require(PolicyConfig.Name(rawValue: c.policy))
-            let policy = try #require(try KVPolicies.make(PolicyConfig(policy: name, budget: c.budget, layout: .queryHead)))
+            let policy = try #require(try KVPolicies.make(PolicyConfig(name: name, layout: .queryHead).budgeted(c.budget)))
             let ours = KVCompression.selections(policy, session: session, evidence: evidence)
             var same = 0, total = 0
             var worst = 1.0

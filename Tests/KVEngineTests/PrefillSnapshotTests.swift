@@ -1,5 +1,6 @@
 import Foundation
 import KVEngine
+import PolicySpec
 import Testing
 
 /// A shared prefill gives exactly what a policy's own prefill gives: same tokens, same cache.
@@ -16,7 +17,7 @@ import Testing
         #expect(snapshot.bytes > 0)
         for name in PolicyConfig.Name.allCases {
             for layout in CacheLayout.allCases {
-                let policy = name == .fullkv ? nil : PolicyConfig(policy: name, budget: 64, layout: layout)
+                let policy = name == .fullkv ? nil : PolicyConfig(name: name, layout: layout).budgeted(64)
                 #expect(try snapshot.serves(policy))
                 let request = GenerationRequest(promptIDs: ids, maxNewTokens: 6, stopIDs: [], topLogits: 5, policy: policy, layout: layout)
                 let direct = try Generator(model: model).generate(request)
@@ -34,10 +35,10 @@ import Testing
         let model = try TestModel.get()
         let ids = model.tokenizer.encode(Self.text)
         let snapshot = try KVCompression.snapshot(model: model, ids: ids, window: 8, columnSums: false)
-        let paper = PolicyConfig(policy: .snapkv, budget: 64, preset: .paper2024)  // window 32
+        let paper = PolicyConfig(name: .snapkv, preset: .paper2024).budgeted(64)  // window 32
         #expect(try snapshot.serves(paper) == false)
-        #expect(try snapshot.serves(PolicyConfig(policy: .h2o, budget: 64)) == false)  // no column sums
-        #expect(try snapshot.serves(PolicyConfig(policy: .streamingllm, budget: 64)))
+        #expect(try snapshot.serves(PolicyConfig(name: .h2o).budgeted(64)) == false)  // no column sums
+        #expect(try snapshot.serves(PolicyConfig(name: .streamingllm).budgeted(64)))
         #expect(throws: EngineError.self) {
             try Generator(model: model).generate(GenerationRequest(promptIDs: ids, maxNewTokens: 1, policy: paper), from: snapshot)
         }

@@ -1,4 +1,5 @@
 import FleetCore
+import PolicySpec
 import Statistics
 
 /// The paper's Table 1 layout: one row per policy × budget, one column per dataset (the needle
@@ -107,7 +108,7 @@ public struct ResultsTable: Codable, Sendable, Equatable {
 
     /// The policy name, with the preset when one is set ("snapkv (paper-2024)").
     static func rowLabel(_ policy: PolicyConfig) -> String {
-        policy.preset.map { "\(policy.name) (\($0))" } ?? policy.name
+        policy.preset.map { "\(policy.name.rawValue) (\($0.rawValue))" } ?? policy.name.rawValue
     }
 
     static func roundTwo(_ value: Double) -> Double { (value * 100).rounded() / 100 }

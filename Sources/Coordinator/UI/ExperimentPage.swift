@@ -1,4 +1,6 @@
 import FleetCore
+import KVEval
+import PolicySpec
 
 /// `/ui/experiments/{experiment}?budget=B`: progress, the results table (policy × budget rows,
 /// datasets + average, each cell with n and its 95 % interval), the needle heatmaps of every
@@ -87,13 +89,14 @@ enum ExperimentPage {
     static func heatmaps(_ results: ExperimentResults, budget: Int, base: String) -> String {
         let lengths = results.spec.needle?.lengths.sorted() ?? []
         let depths = results.spec.needle?.depths.sorted() ?? []
-        var names: [String] = []
+        var names: [PolicyConfig.Name] = []
         for policy in results.spec.policies where !names.contains(policy.name) { names.append(policy.name) }
         var html = "<h2>Needle heatmaps at budget \(budget)</h2><div class=\"legend\">\(HeatmapSVGInline.legend)</div>"
             + "<div class=\"heatmaps\" id=\"heatmaps\">"
-        for name in names {
+        for policyName in names {
+            let name = policyName.rawValue
             var targets: [Int: [Int: HeatmapSVGInline.Target]] = [:]
-            for job in results.jobs where job.spec.policy.name == name
+            for job in results.jobs where job.spec.policy.name == policyName
                 && job.spec.budgetsAnswered(in: results.spec.budgets).contains(budget) {
                 for prediction in job.predictions {
                     guard let length = prediction.sample.length, let depth = prediction.sample.depth else { continue }
@@ -104,7 +107,7 @@ enum ExperimentPage {
             }
             html += "<figure class=\"heatmap\" data-policy=\"\(HTML.escape(name))\"><h3>\(HTML.escape(name))</h3>"
             do {
-                let heatmap = try NeedleHeatmap.build(from: results, policy: name, budget: budget)
+                let heatmap = try NeedleHeatmap.build(from: results, policy: policyName, budget: budget)
                 html += HeatmapSVGInline.render(heatmap, lengths: lengths, depths: depths, targets: targets)
                 html += "<figcaption class=\"muted\">overall \(UIFormat.fixed(heatmap.overall, 3)) "
                     + "[\(UIFormat.fixed(heatmap.overallCiLow, 3)), \(UIFormat.fixed(heatmap.overallCiHigh, 3))]"

@@ -1,10 +1,4 @@
-/// How query heads map onto cached streams (design §3, "GQA cache layout").
-public enum CacheLayout: String, Codable, Sendable, CaseIterable {
-    /// One stream per KV head: the memory-honest layout.
-    case kvHead = "kv_head"
-    /// One stream per query head (K/V repeated before selection), as the published numbers used.
-    case queryHead = "query_head"
-}
+import PolicySpec
 
 /// The KV cache of a whole model: per layer, per stream. Streams may hold different numbers of
 /// tokens (per-layer and per-head budgets).

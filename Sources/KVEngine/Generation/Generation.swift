@@ -1,4 +1,5 @@
 import Foundation
+import PolicySpec
 
 /// What to generate: greedy decoding from prompt ids.
 public struct GenerationRequest: Sendable {
@@ -13,14 +14,14 @@ public struct GenerationRequest: Sendable {
     /// EOS is suppressed until this many tokens exist (transformers' `min_length` − prompt).
     public var minNewTokens: Int
     /// KV compression applied once after prefill; nil = FullKV.
-    public var policy: PolicyConfig?
+    public var policy: BudgetedPolicy?
     /// Cache layout when no policy is given (a policy carries its own).
     public var layout: CacheLayout
     /// Element type of the cache after prefill (f32 unless asked; see `KVDType`).
     public var kvDType: KVDType
 
     public init(promptIDs: [Int32], maxNewTokens: Int = 128, stopIDs: Set<Int32>? = nil, stopStrings: [String] = [],
-                topLogits: Int = 0, minNewTokens: Int = 0, policy: PolicyConfig? = nil, layout: CacheLayout = .kvHead,
+                topLogits: Int = 0, minNewTokens: Int = 0, policy: BudgetedPolicy? = nil, layout: CacheLayout = .kvHead,
                 kvDType: KVDType = .f32) {
         self.policy = policy
         self.promptIDs = promptIDs
@@ -94,7 +95,7 @@ public struct Generator {
             }
             guard try snapshot.serves(request.policy) else {
                 throw EngineError.invalidArgument(name: "snapshot", value: "window \(snapshot.window)",
-                                                  reason: "does not hold the evidence \(request.policy?.policy.rawValue ?? "fullkv") needs")
+                                                  reason: "does not hold the evidence \(request.policy?.name.rawValue ?? "fullkv") needs")
             }
             logits = KVCompression.restore(snapshot, into: session, policy: kvPolicy).logits
         } else {

@@ -1,3 +1,5 @@
+import PolicySpec
+
 /// One uncompressed prefill of a prompt, kept so that other policies and budgets on the same
 /// prompt skip the forward pass: every policy compresses after the prompt has gone through all
 /// layers with full attention (each layer is selected from its own complete cache), so the
@@ -31,14 +33,14 @@ public final class PrefillSnapshot: @unchecked Sendable {
 
     /// The window a snapshot for `policy` should capture: the policy's own, or 8 (the default
     /// window of SnapKV, PyramidKV and H2O) for policies that need none, so later ones can share it.
-    public static func evidenceWindow(for policy: PolicyConfig?) throws -> Int {
+    public static func evidenceWindow(for policy: BudgetedPolicy?) throws -> Int {
         guard let policy, let kvPolicy = try KVPolicies.make(policy), kvPolicy.captureWindow > 0 else { return 8 }
         return kvPolicy.captureWindow
     }
 
     /// Whether `policy` (nil: FullKV) can be run from this snapshot: it needs no evidence, or
     /// exactly the window captured here (and the column sums, if it scores with them).
-    public func serves(_ policy: PolicyConfig?) throws -> Bool {
+    public func serves(_ policy: BudgetedPolicy?) throws -> Bool {
         guard let policy, let kvPolicy = try KVPolicies.make(policy) else { return true }
         if kvPolicy.captureWindow == 0 && !kvPolicy.needsColumnSums { return true }
         let window = min(kvPolicy.captureWindow, promptIDs.count)

@@ -1,4 +1,5 @@
 import CKernels
+import PolicySpec
 
 /// One generation's state: the KV cache, the next position and scratch memory.
 /// Not thread-safe; one session per sequence.

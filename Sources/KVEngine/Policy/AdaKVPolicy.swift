@@ -1,3 +1,5 @@
+import PolicySpec
+
 /// AdaKV (Feng et al., 2024, "Ada-KV: Optimizing KV Cache Eviction by Adaptive Budget
 /// Allocation"), as KVCache-Factory's adaptation (driver: window 8, kernel 7, max-pool;
 /// floor_ratio 0.2, normalize on; see ../shared/reference/anchors.md §1.3):
@@ -6,7 +8,7 @@
 /// layer gives each stream a count; stream s keeps round(count_s·0.8 + int(0.2·B′)) of its own
 /// top tokens plus the window. So streams (heads) keep different numbers of tokens.
 struct AdaKVPolicy: KVPolicy {
-    let config: PolicyConfig
+    let config: BudgetedPolicy
     static let floorRatio = 0.2
     var captureWindow: Int { config.effectiveWindow }
 
@@ -16,7 +18,7 @@ struct AdaKVPolicy: KVPolicy {
         let b = config.budget - w
         let scores = streams.indices.map { s in
             ScoreOps.pool(e.windowScores(layer: l, stream: s, keys: streams[s]).map { $0 / Float(w) },
-                          kernel: config.kernel, kind: config.pool)
+                          kernel: config.kernel, kind: config.pooling)
         }
         let scaled = scores.map { s -> [Float] in
             let total = s.reduce(0, +)

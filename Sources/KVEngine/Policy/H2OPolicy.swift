@@ -1,11 +1,13 @@
+import PolicySpec
+
 /// H2O (Zhang et al., 2023, "H2O: Heavy-Hitter Oracle"), prefill-only as KVCache-Factory's
 /// `H2OKVCluster` at HEAD: column sums of the full causal prefill attention over all query rows,
 /// no pooling, top-(B − w) plus the last w. The engine accumulates the sums tile by tile
 /// (`ColumnSumObserver`), never holding the n×n matrix. `paper2024`: window rows only, w = 32
 /// ("SnapKV without pooling", KVCache-Factory issue #16).
 struct H2OPolicy: KVPolicy {
-    let config: PolicyConfig
-    var windowRowsOnly: Bool { config.preset == .paper2024 }
+    let config: BudgetedPolicy
+    var windowRowsOnly: Bool { config.resolvedPreset == .paper2024 }
     var captureWindow: Int { config.effectiveWindow }
     var needsColumnSums: Bool { !windowRowsOnly }
 

@@ -1,3 +1,5 @@
+import PolicySpec
+
 /// What one layer keeps after compression. `kept[s]` are indices into stream s (ascending),
 /// which after prefill are also the tokens' positions.
 public struct LayerSelection: Sendable, Equatable {
@@ -48,7 +50,7 @@ public struct PrefillEvidence {
 /// A KV-cache compression policy: decides, once after prefill, which cached tokens each
 /// layer and stream keeps. One file per policy; each names the paper and code it follows.
 public protocol KVPolicy: Sendable {
-    var config: PolicyConfig { get }
+    var config: BudgetedPolicy { get }
     /// Prompt rows whose queries the engine must capture (0 = none).
     var captureWindow: Int { get }
     /// Whether the engine must accumulate full-attention column sums during prefill (H2O).
@@ -70,7 +72,7 @@ extension KVPolicy {
         let w = e.window, n = e.promptLength
         let kept = streams.indices.map { s -> [Int] in
             var scores = e.windowScores(layer: l, stream: s, keys: streams[s])
-            if pooled { scores = ScoreOps.pool(scores, kernel: config.kernel, kind: config.pool) }
+            if pooled { scores = ScoreOps.pool(scores, kernel: config.kernel, kind: config.pooling) }
             return ScoreOps.topK(scores, c) + Array((n - w)..<n)
         }
         return LayerSelection(layer: l, budget: c + w, kept: kept)
@@ -79,9 +81,9 @@ extension KVPolicy {
 
 /// Builds the policy a config names.
 public enum KVPolicies {
-    public static func make(_ config: PolicyConfig) throws -> KVPolicy? {
+    public static func make(_ config: BudgetedPolicy) throws -> KVPolicy? {
         try config.validate()
-        switch config.policy {
+        switch config.name {
         case .fullkv: return nil
         case .streamingllm: return StreamingLLMPolicy(config: config)
         case .h2o: return H2OPolicy(config: config)

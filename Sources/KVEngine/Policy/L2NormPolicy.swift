@@ -1,11 +1,12 @@
 import Foundation
+import PolicySpec
 
 /// L2Norm (Devoto et al., 2024, "A Simple and Effective L2 Norm-Based Strategy for KV Cache
 /// Compression"), as KVCache-Factory's `L2NormCluster`: keep the B tokens whose keys have the
 /// smallest L2 norm, no window protection; layers 0 and 1 are kept whole. (RoPE rotates pairs,
 /// so the norm is the same before and after it.)
 struct L2NormPolicy: KVPolicy {
-    let config: PolicyConfig
+    let config: BudgetedPolicy
     static let uncompressedLayers: Set<Int> = [0, 1]
 
     func select(layer l: Int, streams: [KVStream], evidence e: PrefillEvidence) -> LayerSelection {

@@ -1,4 +1,5 @@
 import CKernels
+import PolicySpec
 
 /// Score computations shared by the attention-based policies (KVCache-Factory
 /// `pyramidkv_utils.py`). Scores are fp32, as its softmax(dtype=float32).
@@ -22,7 +23,7 @@ enum ScoreOps {
 
     /// 1-D pooling with stride 1 and padding k/2, as torch's max_pool1d / avg_pool1d
     /// (avg counts padding, count_include_pad=True). Output has the input's length (k odd).
-    static func pool(_ s: [Float], kernel k: Int, kind: PolicyConfig.Pool) -> [Float] {
+    static func pool(_ s: [Float], kernel k: Int, kind: Pooling) -> [Float] {
         let n = s.count, p = k / 2
         guard k > 1, n > 0 else { return s }
         var out = [Float](repeating: 0, count: n)

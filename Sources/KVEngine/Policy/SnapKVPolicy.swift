@@ -1,8 +1,10 @@
+import PolicySpec
+
 /// SnapKV (Li et al., 2024, "SnapKV: LLM Knows What You are Looking for Before Generation"), as
 /// KVCache-Factory's `SnapKVCluster`: window-attention column sums over the last w prompt rows,
 /// pooled (kernel k, stride 1), top-(B − w) non-window tokens plus the w window tokens, in every layer.
 struct SnapKVPolicy: KVPolicy {
-    let config: PolicyConfig
+    let config: BudgetedPolicy
     var captureWindow: Int { config.effectiveWindow }
 
     func select(layer l: Int, streams: [KVStream], evidence e: PrefillEvidence) -> LayerSelection {

@@ -1,14 +1,16 @@
+import PolicySpec
+
 /// StreamingLLM (Xiao et al., 2023, "Efficient Streaming Language Models with Attention Sinks"),
 /// as KVCache-Factory's `StreamingLLMKVCluster` runs it: the first `B − w` tokens plus the last
 /// `w`, no scoring, no re-rotation. Default driver: w = B − 4 (4 sinks + B − 4 recent);
 /// `paper2024`: w = 32 (first B − 32 + last 32). An explicit --window sets w.
 struct StreamingLLMPolicy: KVPolicy {
-    let config: PolicyConfig
+    let config: BudgetedPolicy
 
     /// Recent tokens kept.
     var recent: Int {
         if let w = config.window { return w }
-        return config.preset == .paper2024 ? 32 : config.budget - 4
+        return config.resolvedPreset == .paper2024 ? 32 : config.budget - 4
     }
 
     func select(layer l: Int, streams: [KVStream], evidence e: PrefillEvidence) -> LayerSelection {

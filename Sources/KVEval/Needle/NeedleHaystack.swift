@@ -5,6 +5,10 @@ import Foundation
 /// concatenated — the whole set again and again until it has at least `minTokens` tokens.
 /// A haystack uploaded to the coordinator as one text blob is the same concatenation.
 public struct NeedleHaystack: Sendable {
+    /// Tokens a haystack holds at least: the longest context of KVCache-Factory's needle grid
+    /// (8000), so one haystack serves every cell of the usual sweep.
+    public static let defaultMinTokens = NeedleGrid.kvCacheFactoryLlama3.lengths.max() ?? 8000
+
     /// Where the text came from: a directory, or `blob:<sha256>`.
     public let directory: String
     public let files: [String]

@@ -1,49 +1,112 @@
 import Foundation
+import Statistics
 
-/// One needle-in-a-haystack cell result.
-public struct NeedleCell: Sendable, Codable, Equatable {
+/// One scored needle cell: a context length, a depth percent and a score in 0...1.
+public struct NeedleScore: Sendable, Equatable {
     public var length: Int
-    public var depth: Double
+    public var depth: Int
     public var score: Double
-    public init(length: Int, depth: Double, score: Double) { self.length = length; self.depth = depth; self.score = score }
+    public init(length: Int, depth: Int, score: Double) { self.length = length; self.depth = depth; self.score = score }
 }
 
-/// The score grid as visualize.py pivots it (index = depth, columns = context length, mean of
-/// repeated cells), with the overall score = mean over all cell results.
-public struct NeedleHeatmap: Sendable {
-    public var title: String
-    public var lengths: [Int]
-    public var depths: [Double]
-    /// grid[depthIndex][lengthIndex], nil where no result exists.
-    public var grid: [[Double?]]
-    public var overallScore: Double
+/// The needle heatmap, the one type for every producer (a local run's cell scores, the
+/// coordinator's stored results) and every output (JSON, terminal, the reference SVG; the
+/// coordinator's pages draw its cells inline). Per (length, depth) cell: the mean score in 0...1
+/// with n and a 95 % bootstrap interval (repeated cells are averaged, as visualize.py's pivot
+/// does); the overall mean over all scores with its interval. `results heatmap --format json`
+/// prints it; WireFormatGoldenTests pins its JSON.
+public struct NeedleHeatmap: Codable, Sendable, Equatable {
+    public struct Cell: Codable, Sendable, Equatable {
+        public var length: Int
+        public var depth: Int
+        public var score: Double
+        public var n: Int
+        public var ciLow: Double
+        public var ciHigh: Double
 
-    public init(cells: [NeedleCell], model: String) {
-        title = "Pressure Testing \(model) \nFact Retrieval Across Context Lengths (\"Needle In A HayStack\")"
-        lengths = Array(Set(cells.map(\.length))).sorted()
-        depths = Array(Set(cells.map(\.depth))).sorted()
-        var sums = [[Double]](repeating: [Double](repeating: 0, count: lengths.count), count: depths.count)
-        var counts = [[Int]](repeating: [Int](repeating: 0, count: lengths.count), count: depths.count)
-        let li = Dictionary(uniqueKeysWithValues: lengths.enumerated().map { ($1, $0) })
-        let di = Dictionary(uniqueKeysWithValues: depths.enumerated().map { ($1, $0) })
-        for c in cells {
-            sums[di[c.depth]!][li[c.length]!] += c.score
-            counts[di[c.depth]!][li[c.length]!] += 1
+        public init(length: Int, depth: Int, score: Double, n: Int = 1, ciLow: Double? = nil, ciHigh: Double? = nil) {
+            self.length = length
+            self.depth = depth
+            self.score = score
+            self.n = n
+            self.ciLow = ciLow ?? score
+            self.ciHigh = ciHigh ?? score
         }
-        var g: [[Double?]] = []
-        for d in 0..<depths.count {
-            var row: [Double?] = []
-            for l in 0..<lengths.count {
-                row.append(counts[d][l] == 0 ? nil : sums[d][l] / Double(counts[d][l]))
-            }
-            g.append(row)
+
+        private enum CodingKeys: String, CodingKey {
+            case length, depth, score, n, ciLow = "ci_low", ciHigh = "ci_high"
         }
-        grid = g
-        overallScore = cells.isEmpty ? .nan : cells.map(\.score).reduce(0, +) / Double(cells.count)
     }
 
-    static func label(_ d: Double) -> String {
-        d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : String(d)
+    /// "snapkv @ 128, chat protocol", or the model of a local run.
+    public var title: String
+    /// Sorted by (length, depth).
+    public var cells: [Cell]
+    public var overall: Double
+    public var overallCiLow: Double
+    public var overallCiHigh: Double
+    /// Predictions without a score yet (left out).
+    public var unscored: Int
+
+    public init(title: String, cells: [Cell], overall: Double, overallCiLow: Double, overallCiHigh: Double,
+                unscored: Int = 0) {
+        self.title = title
+        self.cells = cells
+        self.overall = overall
+        self.overallCiLow = overallCiLow
+        self.overallCiHigh = overallCiHigh
+        self.unscored = unscored
+    }
+
+    /// The heatmap of `scores`: repeated cells averaged with their interval; the overall over
+    /// all scores (with one score per cell, the usual grid, cells are the units resampled).
+    /// With no scores the overall is NaN.
+    public init(title: String, scores: [NeedleScore], unscored: Int = 0) {
+        var byCell: [CellKey: [Double]] = [:]
+        for s in scores { byCell[CellKey(length: s.length, depth: s.depth), default: []].append(s.score) }
+        let keys = byCell.keys.sorted { ($0.length, $0.depth) < ($1.length, $1.depth) }
+        let cells = keys.compactMap { key -> Cell? in
+            guard let estimate = Bootstrap.mean(byCell[key]!) else { return nil }
+            return Cell(length: key.length, depth: key.depth, score: estimate.mean, n: estimate.n,
+                        ciLow: estimate.ciLow, ciHigh: estimate.ciHigh)
+        }
+        let overall = Bootstrap.mean(keys.flatMap { byCell[$0]! })
+        self.init(title: title, cells: cells, overall: overall?.mean ?? .nan, overallCiLow: overall?.ciLow ?? .nan,
+                  overallCiHigh: overall?.ciHigh ?? .nan, unscored: unscored)
+    }
+
+    private struct CellKey: Hashable {
+        let length: Int
+        let depth: Int
+    }
+
+    /// The grid's columns (context lengths) and rows (depths), ascending.
+    public var lengths: [Int] { Array(Set(cells.map(\.length))).sorted() }
+    public var depths: [Int] { Array(Set(cells.map(\.depth))).sorted() }
+
+    /// scores[depthIndex][lengthIndex] over `lengths` × `depths`, nil where no result exists.
+    public var grid: [[Double?]] {
+        var lookup: [Int: [Int: Double]] = [:]
+        for cell in cells { lookup[cell.depth, default: [:]][cell.length] = cell.score }
+        let lengths = lengths
+        return depths.map { depth in lengths.map { lookup[depth]?[$0] } }
+    }
+
+    /// Depth down, length across, one digit per cell (score × 9, rounded); for terminals and logs.
+    public func terminalRendering() -> String {
+        let lengths = lengths
+        var lines = [title, "depth\\length " + lengths.map { String($0) }.joined(separator: " ")]
+        for (depth, row) in zip(depths, grid) {
+            let marks = zip(lengths, row).map { length, score -> String in
+                let mark = score.map { String(Int(($0 * 9).rounded())) } ?? "."
+                return String(repeating: " ", count: max(0, String(length).count - 1)) + mark
+            }
+            lines.append(String(depth).padding(toLength: 13, withPad: " ", startingAt: 0) + marks.joined(separator: " "))
+        }
+        lines.append(overall.isNaN ? "overall n/a"
+            : String(format: "overall %.3f [%.3f, %.3f] (cells 0–9 = score × 9)", overall, overallCiLow, overallCiHigh))
+        if unscored > 0 { lines.append("\(unscored) predictions not scored yet (left out)") }
+        return lines.joined(separator: "\n")
     }
 
     static func escape(_ s: String) -> String {
@@ -51,27 +114,31 @@ public struct NeedleHeatmap: Sendable {
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 
+    /// "Overall score: 0.500 (acc 50.0)", as visualize.py prints it.
     public var overallLabel: String {
-        overallScore.isNaN ? "Overall score: n/a" : String(format: "Overall score: %.3f (acc %.1f)", overallScore, overallScore * 100)
+        overall.isNaN ? "Overall score: n/a" : String(format: "Overall score: %.3f (acc %.1f)", overall, overall * 100)
     }
 
-    /// An SVG: one `<rect class="cell">` per grid cell with a result (depth on y, top row =
-    /// smallest depth as seaborn draws it; length on x), grey 0.5 grid lines, title, axis labels
-    /// "Token Limit" / "Depth Percent", a colour bar from 0 to 1 and the overall score.
-    public func svg(cellWidth: Double = 18, cellHeight: Double = 28) -> String {
+    /// The reference picture as KVCache-Factory's visualize.py draws it: one `<rect class="cell">`
+    /// per grid cell with a result (depth on y, top row = smallest depth as seaborn draws it;
+    /// length on x), grey 0.5 grid lines, the title "Pressure Testing <model>, <title>", axis
+    /// labels "Token Limit" / "Depth Percent", a colour bar from 0 to 1 and the overall score.
+    public func svg(model: String? = nil, cellWidth: Double = 18, cellHeight: Double = 28) -> String {
+        let lengths = lengths, depths = depths, grid = grid
+        let subject = [model, title].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", ")
+        let heading = "Pressure Testing \(subject) \nFact Retrieval Across Context Lengths (\"Needle In A HayStack\")"
         let left = 90.0, top = 70.0, barGap = 30.0, barWidth = 18.0
         let w = Double(lengths.count) * cellWidth, h = Double(depths.count) * cellHeight
         let width = left + w + barGap + barWidth + 60, height = top + h + 90
         var s = #"<svg xmlns="http://www.w3.org/2000/svg" width="\#(Int(width))" height="\#(Int(height))" font-family="sans-serif" font-size="11">"#
         s += "\n"
-        let titleLines = title.split(separator: "\n", omittingEmptySubsequences: false)
-        for (i, line) in titleLines.enumerated() {
+        for (i, line) in heading.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             s += #"<text class="title" x="\#(left + w / 2)" y="\#(20 + Double(i) * 16)" text-anchor="middle" font-size="14">\#(Self.escape(String(line)))</text>"# + "\n"
         }
         for (d, row) in grid.enumerated() {
             for (l, v) in row.enumerated() {
                 guard let v, let c = NeedleColormap.color(for: v) else { continue }
-                s += #"<rect class="cell" x="\#(left + Double(l) * cellWidth)" y="\#(top + Double(d) * cellHeight)" width="\#(cellWidth)" height="\#(cellHeight)" fill="\#(c.hex)" stroke="grey" stroke-width="0.5" data-length="\#(lengths[l])" data-depth="\#(Self.label(depths[d]))" data-score="\#(v)"/>"# + "\n"
+                s += #"<rect class="cell" x="\#(left + Double(l) * cellWidth)" y="\#(top + Double(d) * cellHeight)" width="\#(cellWidth)" height="\#(cellHeight)" fill="\#(c.hex)" stroke="grey" stroke-width="0.5" data-length="\#(lengths[l])" data-depth="\#(depths[d])" data-score="\#(v)"/>"# + "\n"
             }
         }
         for (l, len) in lengths.enumerated() {
@@ -79,7 +146,7 @@ public struct NeedleHeatmap: Sendable {
             s += #"<text class="xtick" x="\#(x)" y="\#(y)" transform="rotate(45 \#(x) \#(y))" text-anchor="start">\#(len)</text>"# + "\n"
         }
         for (d, depth) in depths.enumerated() {
-            s += #"<text class="ytick" x="\#(left - 6)" y="\#(top + (Double(d) + 0.5) * cellHeight + 4)" text-anchor="end">\#(Self.label(depth))</text>"# + "\n"
+            s += #"<text class="ytick" x="\#(left - 6)" y="\#(top + (Double(d) + 0.5) * cellHeight + 4)" text-anchor="end">\#(depth)</text>"# + "\n"
         }
         s += #"<text class="xlabel" x="\#(left + w / 2)" y="\#(top + h + 60)" text-anchor="middle" font-size="13">Token Limit</text>"# + "\n"
         s += #"<text class="ylabel" x="20" y="\#(top + h / 2)" text-anchor="middle" font-size="13" transform="rotate(-90 20 \#(top + h / 2))">Depth Percent</text>"# + "\n"
@@ -94,32 +161,7 @@ public struct NeedleHeatmap: Sendable {
         return s
     }
 
-    /// A terminal rendering: one coloured block per cell (24-bit ANSI background), depth rows,
-    /// a sparse length axis and the overall score.
-    public func ansi(cellWidth: Int = 2) -> String {
-        let depthWidth = max(5, depths.map { Self.label($0).count }.max() ?? 0)
-        var out = title.replacingOccurrences(of: " \n", with: "\n") + "\n"
-        for (d, row) in grid.enumerated() {
-            out += Self.label(depths[d]).padding(toLength: depthWidth, withPad: " ", startingAt: 0) + " "
-            for v in row {
-                if let v, let c = NeedleColormap.color(for: v) {
-                    out += "\u{1B}[48;2;\(c.r);\(c.g);\(c.b)m" + String(repeating: " ", count: cellWidth) + "\u{1B}[0m"
-                } else {
-                    out += String(repeating: "·", count: cellWidth)
-                }
-            }
-            out += "\n"
-        }
-        // x axis: a label every ~10 columns
-        var axis = [Character](repeating: " ", count: lengths.count * cellWidth + 12)
-        var next = 0
-        for (l, len) in lengths.enumerated() where l * cellWidth >= next {
-            let t = Array(String(len))
-            for (k, ch) in t.enumerated() where l * cellWidth + k < axis.count { axis[l * cellWidth + k] = ch }
-            next = l * cellWidth + t.count + 2
-        }
-        out += String(repeating: " ", count: depthWidth + 1) + String(axis).trimmingCharacters(in: .whitespaces) + "\n"
-        out += "Depth Percent (rows) × Token Limit (columns)   " + overallLabel + "\n"
-        return out
+    private enum CodingKeys: String, CodingKey {
+        case title, cells, overall, overallCiLow = "overall_ci_low", overallCiHigh = "overall_ci_high", unscored
     }
 }

@@ -25,6 +25,12 @@ public struct LongBenchProtocol: Sendable, Codable, Equatable {
         self.preset = preset; self.maxLength = maxLength; self.chatTemplate = chatTemplate
     }
 
+    /// The middle-truncation length for the default model, SmolLM2-135M-Instruct (a Llama-family
+    /// model with an 8k context): KVCache-Factory's `model2maxlen` for 8k Llama models ("llama3",
+    /// 7500 at HEAD; 7950 in 2024). The one default for `longbench`, `submit longbench`, `demo`
+    /// and the worker; a test checks it against the bundled config's table.
+    public static let defaultMaxLength = 7500
+
     /// Datasets whose prompts never get the chat template (pred.py).
     public static let noChatTemplate: Set<String> = ["trec", "triviaqa", "samsum", "lsht", "lcc", "repobench-p"]
 }

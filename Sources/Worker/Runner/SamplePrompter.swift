@@ -2,6 +2,7 @@ import FleetCore
 import Foundation
 import KVEngine
 import KVEval
+import PolicySpec
 
 /// Turns a job's samples into engine requests exactly as the reference drivers do:
 /// needle cells with KVCache-Factory's needle builder, LongBench records with pred.py's
@@ -10,7 +11,7 @@ import KVEval
 final class SamplePrompter {
     let model: LanguageModel
     let spec: JobSpec
-    let policy: KVEngine.PolicyConfig?
+    let policy: BudgetedPolicy?
     private let tokenizer: EngineTokenizer
     private var needleBuilder: NeedlePromptBuilder<EngineTokenizer>?
     private let haystackDirectory: String
@@ -26,10 +27,10 @@ final class SamplePrompter {
         let template = (try? model.requireChatTemplate()) ?? ChatTemplate(family: .chatML)
         let addBOS = (try? model.gguf.optionalBool("tokenizer.ggml.add_bos_token")) ?? nil
         tokenizer = EngineTokenizer(tokenizer: model.tokenizer, template: template, addBOS: addBOS ?? false)
-        policy = try WirePolicyConversion.enginePolicy(spec.policy, budget: spec.budget)
+        policy = try spec.budgetedPolicy()
     }
 
-    var layout: KVEngine.CacheLayout { policy?.layout ?? .kvHead }
+    var layout: CacheLayout { policy?.layout ?? .kvHead }
 
     func request(for stored: StoredSample) throws -> GenerationRequest {
         let s = stored.sample
@@ -58,7 +59,7 @@ final class SamplePrompter {
             let config = try LongBenchConfig.bundled()
             let base = LongBenchDatasets.baseName(s.dataset)
             if let t = config.prompt[base], t != spec.promptTemplate { throw WorkerError.promptMismatch(dataset: base) }
-            let proto = LongBenchProtocol(preset: .kvcacheFactory, maxLength: spec.maxLength ?? 7950,
+            let proto = LongBenchProtocol(preset: .kvcacheFactory, maxLength: spec.maxLength ?? LongBenchProtocol.defaultMaxLength,
                                           chatTemplate: spec.applyChatTemplate)
             let prompt = try LongBenchPromptBuilder(config: config, protocol: proto).build(record, tokenizer: tokenizer)
             return GenerationRequest(promptIDs: prompt.ids, maxNewTokens: prompt.maxNewTokens, stopIDs: Set(prompt.stopIDs),
@@ -77,10 +78,10 @@ final class SamplePrompter {
         let settings = spec.needle ?? NeedleSettings()
         let haystack: NeedleHaystack
         if let blob = haystackBlob {
-            haystack = try NeedleHaystack(text: blob.text, named: "blob:\(blob.sha256)", minTokens: max(minTokens, 8000),
+            haystack = try NeedleHaystack(text: blob.text, named: "blob:\(blob.sha256)", minTokens: max(minTokens, NeedleHaystack.defaultMinTokens),
                                           tokenizer: tokenizer)
         } else {
-            haystack = try NeedleHaystack(directory: haystackDirectory, minTokens: max(minTokens, 8000), tokenizer: tokenizer)
+            haystack = try NeedleHaystack(directory: haystackDirectory, minTokens: max(minTokens, NeedleHaystack.defaultMinTokens), tokenizer: tokenizer)
         }
         let b = NeedlePromptBuilder(tokenizer: tokenizer, haystack: haystack, needle: settings.needle,
                                     question: settings.question, buffer: settings.bufferTokens,

@@ -2,8 +2,6 @@
 public enum WorkerError: Error, CustomStringConvertible, Sendable {
     case modelMismatch(path: String, expected: String, found: String)
     case modelNotFound(sha256: String, searched: [String])
-    case unsupportedPolicy(name: String)
-    case unknownPreset(String)
     case badSample(id: String, reason: String)
     case promptMismatch(dataset: String)
     case badBlob(sha256: String, reason: String)
@@ -15,8 +13,6 @@ public enum WorkerError: Error, CustomStringConvertible, Sendable {
             return "model \(path) has sha256 \(found), the job needs \(expected)"
         case let .modelNotFound(sha, searched):
             return "no model with sha256 \(sha) in \(searched.joined(separator: ", "))"
-        case let .unsupportedPolicy(name): return "policy \"\(name)\" is not supported by this engine"
-        case let .unknownPreset(p): return "policy preset \"\(p)\" is unknown (default, paper2024)"
         case let .badSample(id, reason): return "sample \(id): \(reason)"
         case let .promptMismatch(dataset):
             return "job's prompt template for \(dataset) differs from this worker's LongBench config"

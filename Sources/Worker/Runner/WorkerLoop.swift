@@ -69,7 +69,7 @@ public struct WorkerLoop: Sendable {
                 continue
             }
             let budget = lease.spec.budget == JobSpec.wholeCache ? "" : "@\(lease.spec.budget)"
-            log("leased job \(lease.jobId) (\(lease.spec.policy.name)\(budget), \(lease.spec.dataset), \(lease.pendingSampleIds.count) samples)")
+            log("leased job \(lease.jobId) (\(lease.spec.policy.name.rawValue)\(budget), \(lease.spec.dataset), \(lease.pendingSampleIds.count) samples)")
             if await runner.run(lease) == .completed { completed += 1 }
         }
         return completed

@@ -85,11 +85,11 @@ struct BenchEngineCommand: ParsableCommand {
             }
             rows.append(samples.sorted { $0.prefillTokensPerSecond < $1.prefillTokensPerSecond }[samples.count / 2])
         }
-        var report = Report(engine: "pyramidkv", policy: config.map { "\($0.policy.rawValue)@\($0.budget) \($0.layout.rawValue)" } ?? "fullkv \(policy.resolvedLayout.rawValue)",
+        var report = Report(engine: "pyramidkv", policy: config.map { "\($0.name.rawValue)@\($0.budget) \($0.layout.rawValue)" } ?? "fullkv \(policy.resolvedLayout.rawValue)",
                             blas: BLASRuntime.coreName, kernel: KernelRuntime.variant.rawValue, activations: KernelRuntime.activationsDescription, kvDType: kvDtype.rawValue, threads: KernelRuntime.threads,
                             decodeTokens: decode, rows: rows, baseline: nil)
         if let baselineScript { report.baseline = try runBaseline(script: baselineScript, lengths: lengths) }
-        if json { try printJSON(report) } else { printTable(report) }
+        if json { try JSONOutput.print(report) } else { printTable(report) }
     }
 
     func runBaseline(script: String, lengths: [Int]) throws -> [Row] {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KVEngine
+import PolicySpec
 
 struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -44,7 +45,7 @@ struct GenerateCommand: ParsableCommand {
         let result = try Generator(model: llm).generate(
             GenerationRequest(promptIDs: ids, maxNewTokens: maxNewTokens, stopStrings: stop, topLogits: topLogits,
                               policy: try policy.config(), layout: policy.resolvedLayout, kvDType: kvDtype))
-        if json { try printJSON(result) } else { print(result.text) }
+        if json { try JSONOutput.print(result) } else { print(result.text) }
     }
 
     static func readIDs(_ path: String) throws -> [Int32] {
@@ -56,4 +57,3 @@ struct GenerateCommand: ParsableCommand {
     }
 }
 
-extension CacheLayout: ExpressibleByArgument {}

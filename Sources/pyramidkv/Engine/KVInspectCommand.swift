@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KVEngine
+import PolicySpec
 
 /// `pyramidkv kv-inspect`: what a policy keeps, per layer and head.
 struct KVInspectCommand: ParsableCommand {
@@ -21,7 +22,7 @@ struct KVInspectCommand: ParsableCommand {
     struct Layer: Encodable { let layer: Int; let budget: Int; let heads: [Head] }
     struct Report: Encodable {
         let promptTokens: Int
-        let policy: PolicyConfig?
+        let policy: BudgetedPolicy?
         let layers: [Layer]
         enum CodingKeys: String, CodingKey { case promptTokens = "prompt_tokens", policy, layers }
     }
@@ -39,13 +40,13 @@ struct KVInspectCommand: ParsableCommand {
                   heads: streams.enumerated().map { Head(head: $0, kept: $1.positions.map(Int.init)) })
         }
         let report = Report(promptTokens: ids.count, policy: config, layers: layers)
-        if json { try printJSON(report) } else { printText(report, kvBytes: session.cache.bytes) }
+        if json { try JSONOutput.print(report) } else { printText(report, kvBytes: session.cache.bytes) }
     }
 
     /// Per layer: kept counts (min–max over heads) and a strip showing which tenths of the
     /// prompt the layer kept (█ most … ' ' none), so the pyramid is visible.
     func printText(_ r: Report, kvBytes: Int) {
-        let name = r.policy.map { "\($0.policy.rawValue) budget \($0.budget) window \($0.effectiveWindow) \($0.layout.rawValue)" } ?? "fullkv"
+        let name = r.policy.map { "\($0.name.rawValue) budget \($0.budget) window \($0.effectiveWindow) \($0.layout.rawValue)" } ?? "fullkv"
         print("\(name): \(r.promptTokens) prompt tokens, KV \(String(format: "%.2f", Double(kvBytes) / 1_048_576)) MiB")
         print("layer  budget  kept(min-max)  prompt segments 0%…100%")
         let bins = 20

@@ -20,7 +20,7 @@ struct TokenizeCommand: ParsableCommand {
         let ids = try model.loadTokenizer().encode(input, parseSpecial: special)
         if json {
             struct Out: Encodable { let ids: [Int32] }
-            try printJSON(Out(ids: ids))
+            try JSONOutput.print(Out(ids: ids))
         } else {
             print(ids.map(String.init).joined(separator: " "))
         }

@@ -3,6 +3,7 @@ import FleetCore
 import Foundation
 import KVEngine
 import KVEval
+import PolicySpec
 import Worker
 
 /// The sample page's prompt and per-layer kept positions, recomputed in the coordinator process
@@ -51,7 +52,7 @@ final class EngineSampleInspector: SampleInspector, @unchecked Sendable {
         let addBOS = ((try? model.gguf.optionalBool("tokenizer.ggml.add_bos_token")) ?? nil) ?? false
         let tokenizer = EngineTokenizer(tokenizer: model.tokenizer, template: template, addBOS: addBOS)
         let settings = request.job.needle ?? NeedleSettings()
-        let minTokens = max(length, 8000)
+        let minTokens = max(length, NeedleHaystack.defaultMinTokens)
         let haystack = try request.haystack.map {
             try NeedleHaystack(text: $0, named: "blob:\(settings.haystackSha256 ?? "")", minTokens: minTokens,
                                tokenizer: tokenizer)
@@ -64,7 +65,7 @@ final class EngineSampleInspector: SampleInspector, @unchecked Sendable {
                                              question: settings.question, buffer: settings.bufferTokens,
                                              protocol: needleProtocol, template: settings.promptTemplate)
             .build(length: length, depth: depth)
-        let policy = try WirePolicyConversion.enginePolicy(request.job.policy, budget: request.job.budget)
+        let policy = try request.job.budgetedPolicy()
         let layout = policy?.layout ?? .kvHead
         let session = InferenceSession(model: model, layout: layout)
         let (_, selections) = try KVCompression.prefillAndCompress(session: session, ids: prompt.ids,
@@ -86,8 +87,8 @@ final class EngineSampleInspector: SampleInspector, @unchecked Sendable {
                                 streams: session.cache.layers.first?.count ?? 0))
     }
 
-    static func method(model: String, policy: KVEngine.PolicyConfig?, layout: KVEngine.CacheLayout, streams: Int) -> String {
-        let compression = policy.map { "\($0.policy.rawValue) budget \($0.budget) window \($0.effectiveWindow)" }
+    static func method(model: String, policy: BudgetedPolicy?, layout: CacheLayout, streams: Int) -> String {
+        let compression = policy.map { "\($0.name.rawValue) budget \($0.budget) window \($0.effectiveWindow)" }
             ?? "no compression (fullkv)"
         return "Recomputed by the coordinator: the needle prompt as the worker builds it, one prefill of model "
             + "\(model.prefix(12)) with \(compression), \(layout.rawValue) layout (\(streams) streams per layer), "

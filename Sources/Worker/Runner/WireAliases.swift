@@ -1,6 +1,0 @@
-import FleetCore
-
-// FleetCore and KVEngine both declare `PolicyConfig` and `CacheLayout` (wire form, engine form);
-// these short names say which one is meant where both modules are imported.
-typealias WirePolicyConfig = PolicyConfig
-typealias WireCacheLayout = CacheLayout
