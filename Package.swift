@@ -39,6 +39,8 @@ let package = Package(
         .target(name: "Coordinator", dependencies: [
             "FleetCore", "KVEval", "CSQLite", "Statistics",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdCore", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .target(name: "Worker", dependencies: ["FleetCore", "KVEngine", "KVEval", "CCurl"]),
