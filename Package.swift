@@ -44,6 +44,8 @@ let package = Package(
         .target(name: "Coordinator", dependencies: [
             "FleetCore", "PolicySpec", "KVEval", "CSQLite", "Statistics",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdCore", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .target(name: "Worker", dependencies: ["FleetCore", "PolicySpec", "KVEngine", "KVEval", "CCurl"]),

@@ -72,6 +72,46 @@ import TestSupport
         await coordinator.stop()
     }
 
+    /// The connections the coordinator accepted so far, read from /metrics through `connection`.
+    func connectionsAccepted(_ connection: CoordinatorConnection) async throws -> Int {
+        let text = String(decoding: try await connection.send("GET", "/metrics", body: nil, contentType: "text/plain"),
+                          as: UTF8.self)
+        let line = try #require(text.split(separator: "\n").first { $0.hasPrefix("pyramidkv_http_connections_accepted_total ") })
+        return try #require(Int(line.split(separator: " ")[1]))
+    }
+
+    /// The libcurl client keeps its connection alive: sequential calls of one connection value,
+    /// answered 200 or refused 404, share one TCP connection, where as many fresh clients open
+    /// one each (which shows the server-side count counts connections, not requests).
+    @Test func sequentialCallsReuseTheKeepAliveConnection() async throws {
+        let coordinator = try await RunningCoordinator.start(in: directory)
+        let connection = CoordinatorConnection(
+            endpoint: CoordinatorEndpoint(baseURL: coordinator.baseURL, token: workerToken),
+            retry: RetryPolicy(maxAttempts: 1))
+        let worker = WorkerClient(connection: connection)
+        let before = try await connectionsAccepted(connection)
+        #expect(before >= 1)
+        let requests = 20
+        for index in 0..<requests {
+            if index.isMultiple(of: 2) {
+                #expect(try await worker.lease(leaseRequest("w1")) == nil)
+            } else {
+                await #expect(throws: CoordinatorClientError.self) { _ = try await worker.samples(job: 999) }
+            }
+        }
+        let opened = try await connectionsAccepted(connection) - before
+        #expect(opened <= 1, "\(requests + 1) sequential requests opened \(opened) more connections")
+
+        let fresh = 5
+        let start = try await connectionsAccepted(connection)
+        for _ in 0..<fresh {
+            let once = CoordinatorConnection(endpoint: connection.endpoint, retry: RetryPolicy(maxAttempts: 1))
+            _ = try await WorkerClient(connection: once).lease(leaseRequest("w1"))
+        }
+        #expect(try await connectionsAccepted(connection) - start == fresh)
+        await coordinator.stop()
+    }
+
     @Test func unreachableCoordinatorIsReportedAfterRetries() async throws {
         let coordinator = try await RunningCoordinator.start(in: directory)
         await coordinator.stop()

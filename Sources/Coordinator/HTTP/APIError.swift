@@ -1,14 +1,20 @@
 import FleetCore
 import Hummingbird
 
-/// An HTTP error answer: status plus the JSON `ErrorBody` naming the field at fault.
-struct APIError: Error {
+/// An HTTP error answer: status plus the JSON `ErrorBody` naming the field at fault. Handlers and
+/// middleware throw it; Hummingbird (or `RequestMetricsMiddleware`, which counts it first) turns
+/// it into the answer, `APIResponse.error`.
+struct APIError: HTTPResponseError {
     let status: HTTPResponse.Status
     let body: ErrorBody
 
     init(_ status: HTTPResponse.Status, _ code: String, field: String?, _ message: String) {
         self.status = status
         self.body = ErrorBody(error: code, field: field, message: message)
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        APIResponse.error(self)
     }
 
     static func from(_ error: StoreError) -> APIError {

@@ -26,4 +26,18 @@ public struct APITokens: Sendable {
         let isWorker = ConstantTime.equal(token, workerToken)
         return isAdmin ? .admin : (isWorker ? .worker : nil)
     }
+
+    /// What an `Authorization` header value presents: not a bearer token, a token that is
+    /// neither secret, or the role of the one it is.
+    func credential(authorization header: String) -> BearerCredential {
+        guard header.hasPrefix("Bearer ") else { return .notBearer }
+        return role(of: String(header.dropFirst("Bearer ".count))).map(BearerCredential.role) ?? .invalid
+    }
+}
+
+/// An `Authorization` header as `APITokens` reads it.
+enum BearerCredential: Equatable {
+    case notBearer
+    case invalid
+    case role(APIRole)
 }

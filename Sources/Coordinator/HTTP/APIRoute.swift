@@ -1,3 +1,5 @@
+import Hummingbird
+
 /// One documented endpoint: method, path in OpenAPI spelling (`/v1/jobs/{job_id}/complete`)
 /// and the roles whose token it accepts (none: no token needed).
 public struct APIRoute: Sendable, Hashable {
@@ -19,6 +21,8 @@ public struct APIRoute: Sendable, Hashable {
             segment.hasPrefix("{") && segment.hasSuffix("}") ? ":" + segment.dropFirst().dropLast() : segment
         }.joined(separator: "/")
     }
+
+    var httpMethod: HTTPRequest.Method { HTTPRequest.Method(rawValue: method) ?? .get }
 }
 
 /// The API surface, as documented in schema/openapi.yaml (a test checks the two agree).
@@ -52,4 +56,18 @@ public enum APIRoutes {
         health, metrics, submit, listExperiments, getExperiment, cancel, requeue, results, scores, workers,
         lease, heartbeat, samples, predictions, complete, fail, release, getBlob, putBlob,
     ]
+
+    /// `routes` split by the roles they accept, each part in table order: one router group
+    /// (and one auth middleware) per part.
+    static func byRoles(_ routes: [APIRoute]) -> [(roles: Set<APIRole>, routes: [APIRoute])] {
+        var parts: [(roles: Set<APIRole>, routes: [APIRoute])] = []
+        for route in routes {
+            if let index = parts.firstIndex(where: { $0.roles == route.roles }) {
+                parts[index].routes.append(route)
+            } else {
+                parts.append((route.roles, [route]))
+            }
+        }
+        return parts
+    }
 }

@@ -1,5 +1,6 @@
 import FleetCore
 import Hummingbird
+import HummingbirdCore
 import ServiceLifecycle
 
 /// Runs the HTTP API and the lease sweeper until shut down (SIGTERM/SIGINT when
@@ -19,8 +20,10 @@ public struct CoordinatorServer: Sendable {
     public func run(handleSignals: Bool = true,
                     onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let api = CoordinatorAPI(store: store, configuration: configuration)
+        let metrics = api.requestMetrics
         let app = Application(
             router: api.router(),
+            server: .http1(configuration: .init(additionalChannelHandlers: [ConnectionCountingHandler(metrics: metrics)])),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port),
                                  serverName: "pyramidkv-coordinator"),
             onServerRunning: { channel in

@@ -1,6 +1,7 @@
 /// Renders the coordinator's counters in the Prometheus text exposition format.
 enum PrometheusText {
-    static func render(store: StoreMetrics, requests: [(key: RequestMetrics.Key, count: Int, seconds: Double)]) -> String {
+    static func render(store: StoreMetrics, requests: [(key: RequestMetrics.Key, count: Int, seconds: Double)],
+                       connections: Int) -> String {
         var lines: [String] = []
         lines.append("# HELP pyramidkv_jobs Jobs by state.")
         lines.append("# TYPE pyramidkv_jobs gauge")
@@ -32,6 +33,9 @@ enum PrometheusText {
         for entry in requests {
             lines.append("pyramidkv_http_request_seconds_total{route=\"\(entry.key.route)\",status=\"\(entry.key.status)\"} \(entry.seconds)")
         }
+        lines.append("# HELP pyramidkv_http_connections_accepted_total TCP connections accepted (clients keep theirs alive).")
+        lines.append("# TYPE pyramidkv_http_connections_accepted_total counter")
+        lines.append("pyramidkv_http_connections_accepted_total \(connections)")
         return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -1,6 +1,6 @@
 import Synchronization
 
-/// Request counts and total latency per route and status, for /metrics.
+/// Request counts and total latency per route and status, and accepted connections, for /metrics.
 final class RequestMetrics: Sendable {
     struct Key: Hashable {
         let route: String
@@ -8,6 +8,15 @@ final class RequestMetrics: Sendable {
     }
 
     private let counters = Mutex<[Key: (count: Int, seconds: Double)]>([:])
+    private let connections = Atomic<Int>(0)
+
+    /// TCP connections the server accepted since start-up; far fewer than requests when
+    /// clients keep their connections alive.
+    var connectionsAccepted: Int { connections.load(ordering: .relaxed) }
+
+    func connectionAccepted() {
+        connections.add(1, ordering: .relaxed)
+    }
 
     func record(route: APIRoute, status: Int, seconds: Double) {
         let key = Key(route: "\(route.method) \(route.path)", status: status)

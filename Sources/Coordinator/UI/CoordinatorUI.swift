@@ -4,30 +4,34 @@ import Hummingbird
 
 /// The pages under /ui (UIRoutes), served next to the JSON API by the same router. Each page
 /// reads the store queries the API's handlers read. Order of checks: credential (401 with the
-/// sign-in form; 403 for the worker token), parameters (400), the store (404).
+/// sign-in form; 403 for the worker token: `UISessionMiddleware`), parameters (400), the store (404).
 struct CoordinatorUI: Sendable {
     let store: CoordinatorStore
     let configuration: CoordinatorConfiguration
     let session: UISession
-    let metrics: RequestMetrics
     /// The sign-in form's body is one token and a path.
     static let maxFormBytes = 8 << 10
 
-    init(store: CoordinatorStore, configuration: CoordinatorConfiguration, metrics: RequestMetrics) {
+    init(store: CoordinatorStore, configuration: CoordinatorConfiguration) {
         self.store = store
         self.configuration = configuration
         self.session = UISession(tokens: configuration.tokens)
-        self.metrics = metrics
     }
 
+    /// The pages of `UIRoutes.all` as router groups: the sign-in form and sign-out open to
+    /// anyone, every other page behind `UISessionMiddleware`. Request metrics are counted by
+    /// the router's `RequestMetricsMiddleware`, as for the API.
     func register(on router: Router<BasicRequestContext>) {
-        for route in UIRoutes.all {
-            router.on(RouterPath(route.routerPath), method: HTTPRequest.Method(rawValue: route.method) ?? .get) {
-                request, context in
-                let started = ContinuousClock.now
-                let response = await respond(route, request, context)
-                metrics.record(route: route, status: response.status.code, seconds: (ContinuousClock.now - started).inSeconds)
-                return response
+        for (roles, routes) in APIRoutes.byRoles(UIRoutes.all) {
+            let group = router.group()
+            if !roles.isEmpty {
+                precondition(roles == APIRoutes.admin, "the pages open to the admin only")
+                group.add(middleware: UISessionMiddleware(session: session))
+            }
+            for route in routes {
+                group.on(RouterPath(route.routerPath), method: route.httpMethod) { request, context in
+                    await respond(route, request, context)
+                }
             }
         }
     }
@@ -44,16 +48,6 @@ struct CoordinatorUI: Sendable {
                                    extra: [.location: "/ui/login", .setCookie: UISession.clearCookie])
         default:
             break
-        }
-        switch session.verdict(for: request) {
-        case .admin:
-            break
-        case .worker:
-            return UIPage.problem(.forbidden, "the worker token may not open the pages; sign in with the admin token")
-        case .anonymous(let reason):
-            let next = LoginPage.safeNext(request.uri.path + (request.uri.query.map { "?" + $0 } ?? ""))
-            return UIPage.response(LoginPage.render(next: next, message: reason), status: .unauthorized,
-                                   extra: [.wwwAuthenticate: "Bearer"])
         }
         do {
             return try await page(route, request, context)

@@ -30,11 +30,11 @@ struct UISession: Sendable {
 
     func verdict(for request: Request) -> Verdict {
         if let header = request.headers[.authorization] {
-            guard header.hasPrefix("Bearer ") else { return .anonymous(reason: "the Authorization header is not a bearer token") }
-            switch tokens.role(of: String(header.dropFirst("Bearer ".count))) {
-            case .admin: return .admin
-            case .worker: return .worker
-            case nil: return .anonymous(reason: "the bearer token is not valid")
+            switch tokens.credential(authorization: header) {
+            case .notBearer: return .anonymous(reason: "the Authorization header is not a bearer token")
+            case .invalid: return .anonymous(reason: "the bearer token is not valid")
+            case .role(.admin): return .admin
+            case .role(.worker): return .worker
             }
         }
         guard let cookie = Self.cookie(named: Self.cookieName, in: request.headers) else { return .anonymous(reason: nil) }
@@ -58,5 +58,25 @@ struct UISession: Sendable {
             }
         }
         return nil
+    }
+}
+
+/// The pages' credential check, on the router group of the admin pages: the page itself for
+/// the admin, a 403 page for the worker token, the sign-in form (401) for anyone else.
+struct UISessionMiddleware<Context: RequestContext>: RouterMiddleware {
+    let session: UISession
+
+    func handle(_ request: Request, context: Context,
+                next: (Request, Context) async throws -> Response) async throws -> Response {
+        switch session.verdict(for: request) {
+        case .admin:
+            return try await next(request, context)
+        case .worker:
+            return UIPage.problem(.forbidden, "the worker token may not open the pages; sign in with the admin token")
+        case .anonymous(let reason):
+            let next = LoginPage.safeNext(request.uri.path + (request.uri.query.map { "?" + $0 } ?? ""))
+            return UIPage.response(LoginPage.render(next: next, message: reason), status: .unauthorized,
+                                   extra: [.wwwAuthenticate: "Bearer"])
+        }
     }
 }
