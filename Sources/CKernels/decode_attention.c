@@ -83,10 +83,8 @@ static void attention_part(void *ctx, int64_t begin, int64_t end) {
         float *out = j->ranges == 1 ? j->out + s * g * d : j->partial + i * g * d;
         float *stats = j->ranges == 1 ? NULL : j->stats + i * 2 * g;
         float *p = j->scratch + j->scratch_offsets[s] + g * t0;
-        if (view.count == 0) {  // an empty range adds nothing to the merge
-            for (int64_t h = 0; h < g; h++) { if (stats) { stats[2 * h] = -INFINITY; stats[2 * h + 1] = 0.0f; } }
-            continue;
-        }
+        // An empty stream attends to nothing (ranges > 1 only when every range has keys).
+        if (view.count == 0) { for (int64_t k = 0; k < g * d; k++) out[k] = 0.0f; continue; }
         if (j->simd && pkv_attend_stream_avx512(&view, g, d, q, out, p, j->scale, stats)) continue;
         attend_generic(&view, g, d, q, out, p, j->scale, stats);
     }
