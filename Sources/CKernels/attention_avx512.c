@@ -37,6 +37,10 @@ static void scores16(const float *kf, const uint16_t *kh, int64_t t0, int64_t ro
         for (int64_t j = 0; j < rows; j++)
             for (int64_t c = 0; c < d; c += 16) _mm512_storeu_ps(pad + j * d + c, load16(kf, kh, (t0 + j) * d + c));
         block = pad;
+    } else {  // the next 16 keys, fetched while these are scored
+        const char *next = kf ? (const char *)(kf + (t0 + 16) * d) : (const char *)(kh + (t0 + 16) * d);
+        const int64_t bytes = 16 * d * (kf ? 4 : 2);
+        for (int64_t b = 0; b < bytes; b += 64) _mm_prefetch(next + b, _MM_HINT_T0);
     }
     for (int64_t h = 0; h < g; h++) {
         __m512 acc[16];
@@ -54,21 +58,45 @@ static void scores16(const float *kf, const uint16_t *kh, int64_t t0, int64_t ro
     }
 }
 
-// out_h[c..c+16) += Σ_t p[h][t]·v_t[c..c+16) over rows [t0, t1), G heads in registers.
-static inline __attribute__((always_inline)) void values_column(const int G, const float *vf, const uint16_t *vh,
-                                                                 int64_t t0, int64_t t1, int64_t n, int64_t d,
-                                                                 int64_t c, const float *p, float *out) {
-    __m512 acc[8];
-    for (int h = 0; h < G; h++) acc[h] = _mm512_loadu_ps(out + h * d + c);
+// out_h[c0 .. c0+16·CW) += Σ_t p[h][t]·v_t[same] over rows [t0, t1): G·CW accumulators stay in
+// registers, and each row's CW 16-dim chunks are read together, so when CW covers the whole
+// head (G·d/16 ≤ 24: a 3-head group of 64 dims, say) V is read once, front to back.
+static inline __attribute__((always_inline)) void values_columns(const int G, const int CW, const float *vf,
+                                                                  const uint16_t *vh, int64_t t0, int64_t t1,
+                                                                  int64_t n, int64_t d, int64_t c0, const float *p,
+                                                                  float *out) {
+    __m512 acc[8][4];
+    for (int h = 0; h < G; h++)
+        for (int k = 0; k < CW; k++) acc[h][k] = _mm512_loadu_ps(out + h * d + c0 + 16 * k);
     for (int64_t t = t0; t < t1; t++) {
-        const __m512 vt = load16(vf, vh, t * d + c);
-        for (int h = 0; h < G; h++) acc[h] = _mm512_fmadd_ps(_mm512_set1_ps(p[h * n + t]), vt, acc[h]);
+        __m512 vt[4];
+        for (int k = 0; k < CW; k++) vt[k] = load16(vf, vh, t * d + c0 + 16 * k);
+        for (int h = 0; h < G; h++) {
+            const __m512 w = _mm512_set1_ps(p[h * n + t]);
+            for (int k = 0; k < CW; k++) acc[h][k] = _mm512_fmadd_ps(w, vt[k], acc[h][k]);
+        }
     }
-    for (int h = 0; h < G; h++) _mm512_storeu_ps(out + h * d + c, acc[h]);
+    for (int h = 0; h < G; h++)
+        for (int k = 0; k < CW; k++) _mm512_storeu_ps(out + h * d + c0 + 16 * k, acc[h][k]);
 }
 
-// V in blocks of rows small enough to stay in L1 while each 16-dim column passes over them,
-// so memory sees one sequential read of V.
+// The widest column group (in 16-dim chunks: 4, 2 or 1) that divides the head and keeps the
+// group's accumulators within 24 registers.
+static int64_t column_chunks(int64_t g, int64_t d) {
+    for (int64_t cw = 4; cw > 1; cw /= 2)
+        if ((d / 16) % cw == 0 && g * cw <= 24) return cw;
+    return 1;
+}
+
+#define PKV_VALUES_CASE(G) \
+    case G: \
+        if (cw == 4) values_columns(G, 4, vf, vh, t0, t1, n, d, c, p, out); \
+        else if (cw == 2) values_columns(G, 2, vf, vh, t0, t1, n, d, c, p, out); \
+        else values_columns(G, 1, vf, vh, t0, t1, n, d, c, p, out); \
+        break;
+
+// V in blocks of rows small enough to stay in L1 while each column group passes over them
+// (one pass, and no blocking needed, when a group covers the head).
 #define PKV_V_BLOCK_BYTES 16384
 
 int pkv_attend_stream_avx512(const pkv_kv_view *view, int64_t g, int64_t d, const float *q, float *out,
@@ -85,19 +113,15 @@ int pkv_attend_stream_avx512(const pkv_kv_view *view, int64_t g, int64_t d, cons
         inv[h] = 1.0f / sum;
     }
     memset(out, 0, sizeof(float) * (size_t)(g * d));
-    const int64_t block = PKV_V_BLOCK_BYTES / (d * (vf ? 4 : 2));
+    const int64_t cw = column_chunks(g, d);
+    const int64_t block = cw * 16 == d ? n : PKV_V_BLOCK_BYTES / (d * (vf ? 4 : 2));
     for (int64_t t0 = 0; t0 < n; t0 += block) {
         const int64_t t1 = t0 + block < n ? t0 + block : n;
-        for (int64_t c = 0; c < d; c += 16) {
+        for (int64_t c = 0; c < d; c += 16 * cw) {
             switch (g) {
-            case 1: values_column(1, vf, vh, t0, t1, n, d, c, p, out); break;
-            case 2: values_column(2, vf, vh, t0, t1, n, d, c, p, out); break;
-            case 3: values_column(3, vf, vh, t0, t1, n, d, c, p, out); break;
-            case 4: values_column(4, vf, vh, t0, t1, n, d, c, p, out); break;
-            case 5: values_column(5, vf, vh, t0, t1, n, d, c, p, out); break;
-            case 6: values_column(6, vf, vh, t0, t1, n, d, c, p, out); break;
-            case 7: values_column(7, vf, vh, t0, t1, n, d, c, p, out); break;
-            default: values_column(8, vf, vh, t0, t1, n, d, c, p, out); break;
+            PKV_VALUES_CASE(1) PKV_VALUES_CASE(2) PKV_VALUES_CASE(3) PKV_VALUES_CASE(4)
+            PKV_VALUES_CASE(5) PKV_VALUES_CASE(6) PKV_VALUES_CASE(7)
+            default: PKV_VALUES_CASE(8)
             }
         }
     }

@@ -22,6 +22,8 @@ struct DecodeAttentionKernelTests {
         Case(heads: 2, length: 40, dim: 72, half: false), Case(heads: 9, length: 20, dim: 64, half: false),
         Case(heads: 3, length: 700, dim: 64, half: false, streams: 3), Case(heads: 3, length: 517, dim: 64, half: true, streams: 3),
         Case(heads: 2, length: 300, dim: 72, half: false, streams: 3),
+        // V column groups: 4 chunks in 2 blocked passes (d 128), 1 chunk at a time (d 80).
+        Case(heads: 6, length: 150, dim: 128, half: true), Case(heads: 7, length: 90, dim: 80, half: false),
     ]
 
     @Test("every variant matches the double-precision reference", arguments: cases)

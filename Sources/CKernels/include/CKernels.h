@@ -63,6 +63,8 @@ int pkv_pool_threads(void);
 typedef void (*pkv_task_fn)(void *ctx, int64_t begin, int64_t end);
 // Splits [0, n) into one contiguous range per thread and waits for all of them.
 void pkv_parallel_for(int64_t n, pkv_task_fn fn, void *ctx);
+// Reads `bytes` of `data` once on the pool (the decode roofline's probe); returns a checksum.
+uint64_t pkv_stream_read(const void *data, int64_t bytes);
 
 // ---- weights in their ggml type ------------------------------------------------------
 // `rows` consecutive rows of one ggml type, `row_bytes` apart. A matrix is a stack of

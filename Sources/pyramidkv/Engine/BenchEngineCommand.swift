@@ -26,9 +26,13 @@ struct BenchEngineCommand: ParsableCommand {
         var decodeTokensPerSecond: Double
         var peakRSSMiB: Double
         var kvBytes: Int
+        /// The roofline: tokens per second if a step only read its weights and KV once, at the
+        /// read speed this machine's pool measured just now (`ReadCeiling`).
+        var decodeCeilingTokensPerSecond: Double?
         enum CodingKeys: String, CodingKey {
             case context, kvBytes = "kv_bytes", peakRSSMiB = "peak_rss_mib"
             case prefillTokensPerSecond = "prefill_tps", decodeTokensPerSecond = "decode_tps"
+            case decodeCeilingTokensPerSecond = "decode_ceiling_tps"
         }
     }
 
@@ -83,12 +87,23 @@ struct BenchEngineCommand: ParsableCommand {
                                    decodeTokensPerSecond: decode > 0 ? Double(decode) / dec : 0,
                                    peakRSSMiB: PeakRSS.mebibytes(), kvBytes: session.cache.bytes))
             }
-            rows.append(samples.sorted { $0.prefillTokensPerSecond < $1.prefillTokensPerSecond }[samples.count / 2])
+            var row = samples.sorted { $0.prefillTokensPerSecond < $1.prefillTokensPerSecond }[samples.count / 2]
+            row.decodeCeilingTokensPerSecond = ReadCeiling.tokensPerSecond(bytesPerToken: llm.weights.totalBytes + row.kvBytes)
+            rows.append(row)
         }
         var report = Report(engine: "pyramidkv", policy: config.map { "\($0.name.rawValue)@\($0.budget) \($0.layout.rawValue)" } ?? "fullkv \(policy.resolvedLayout.rawValue)",
                             blas: BLASRuntime.coreName, kernel: KernelRuntime.variant.rawValue, activations: KernelRuntime.activationsDescription, kvDType: kvDtype.rawValue, threads: KernelRuntime.threads,
                             decodeTokens: decode, rows: rows, baseline: nil)
-        if let baselineScript { report.baseline = try runBaseline(script: baselineScript, lengths: lengths) }
+        if let baselineScript {
+            // llama.cpp keeps the whole prompt in an f16 cache: its step reads the weights and that.
+            let c = llm.config
+            report.baseline = try runBaseline(script: baselineScript, lengths: lengths).map { b in
+                var b = b
+                let kvF16 = b.context * c.layers * c.kvDim * 2 * 2
+                b.decodeCeilingTokensPerSecond = ReadCeiling.tokensPerSecond(bytesPerToken: llm.weights.totalBytes + kvF16)
+                return b
+            }
+        }
         if json { try JSONOutput.print(report) } else { printTable(report) }
     }
 
@@ -110,19 +125,25 @@ struct BenchEngineCommand: ParsableCommand {
 
     func printTable(_ r: Report) {
         print("engine: \(r.engine)  policy: \(r.policy)  kernels: \(r.kernel)  activations: \(r.activations)  KV: \(r.kvDType)  BLAS: \(r.blas), \(r.threads) threads  decode: \(r.decodeTokens) tokens after each prompt")
-        var header = "context  prefill tok/s  decode tok/s  peak RSS MiB  KV MiB"
-        if r.baseline != nil { header += "  | llama.cpp prefill  decode  RSS  | ratio prefill  decode" }
+        var header = "context  prefill tok/s  decode tok/s  (ceiling, %)  peak RSS MiB  KV MiB"
+        if r.baseline != nil { header += "  | llama.cpp prefill  decode  (ceiling, %)  RSS  | ratio prefill  decode" }
         print(header)
         for row in r.rows {
-            var line = String(format: "%7d  %13.1f  %12.1f  %12.0f  %6.1f", row.context, row.prefillTokensPerSecond,
-                              row.decodeTokensPerSecond, row.peakRSSMiB, Double(row.kvBytes) / 1_048_576)
+            var line = String(format: "%7d  %13.1f  %12.1f  ", row.context, row.prefillTokensPerSecond, row.decodeTokensPerSecond)
+                + Self.ceiling(row) + String(format: "  %12.0f  %6.1f", row.peakRSSMiB, Double(row.kvBytes) / 1_048_576)
             if let b = r.baseline?.first(where: { $0.context == row.context }) {
-                line += String(format: "  | %17.1f  %6.1f  %4.0f  | %12.2fx  %5.2fx", b.prefillTokensPerSecond, b.decodeTokensPerSecond,
-                               b.peakRSSMiB, row.prefillTokensPerSecond / b.prefillTokensPerSecond,
-                               row.decodeTokensPerSecond / b.decodeTokensPerSecond)
+                line += String(format: "  | %17.1f  %6.1f  ", b.prefillTokensPerSecond, b.decodeTokensPerSecond) + Self.ceiling(b)
+                    + String(format: "  %4.0f  | %12.2fx  %5.2fx", b.peakRSSMiB, row.prefillTokensPerSecond / b.prefillTokensPerSecond,
+                             row.decodeTokensPerSecond / b.decodeTokensPerSecond)
             }
             print(line)
         }
+    }
+
+    /// "(ceiling, share of it)" of a row, e.g. "(101.3, 67%)".
+    static func ceiling(_ row: Row) -> String {
+        guard let c = row.decodeCeilingTokensPerSecond, c > 0 else { return String(repeating: " ", count: 12) }
+        return String(format: "(%5.1f, %2.0f%%)", c, 100 * row.decodeTokensPerSecond / c)
     }
 
     static func seconds(since t: DispatchTime) -> Double { Double(DispatchTime.now().uptimeNanoseconds - t.uptimeNanoseconds) / 1e9 }
