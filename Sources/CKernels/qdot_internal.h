@@ -10,6 +10,14 @@
 typedef void (*pkv_rows_fn)(const uint8_t *w, int64_t row_bytes, int64_t n, const float *x,
                             const float *xs, float *y, int64_t rows);
 
+// y[16g + r] = dot(row r of packed group g, x) for g < groups (qpack.c's layout); groups are
+// PKV_PACK_ROWS · row_bytes apart. Only Q4_0, Q4_1 and Q8_0 have such kernels.
+typedef void (*pkv_groups_fn)(const uint8_t *g, int64_t row_bytes, int64_t n, const float *x,
+                              const float *xs, float *y, int64_t groups);
+void pkv_fill_groups_scalar(pkv_groups_fn table[PKV_TYPE_SLOTS]);
+void pkv_fill_groups_avx2(pkv_groups_fn table[PKV_TYPE_SLOTS]);
+void pkv_fill_groups_avx512(pkv_groups_fn table[PKV_TYPE_SLOTS]);
+
 // x quantized per 32-element block for the int8-activation kernels (as llama.cpp's Q8 activations):
 // q = round(x/d) with d = max|x|/127; the fp32 block sums stay exact for the Q4_1 min term.
 typedef struct {

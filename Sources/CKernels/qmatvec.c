@@ -1,10 +1,18 @@
 // Matrix-vector products on weights kept in their ggml block type, split by rows over the
 // thread pool, with the SIMD variant chosen at run time from the CPU's features.
 #include "qdot_internal.h"
+#include <stdio.h>
 #include <stdlib.h>
+
+// No partial product can be returned: say what could not be had, and stop.
+static void pkv_out_of_memory(const char *what, int64_t bytes) {
+    fprintf(stderr, "pyramidkv kernels: out of memory allocating %lld bytes for %s\n", (long long)bytes, what);
+    abort();
+}
 
 static pkv_rows_fn tables[3][PKV_TYPE_SLOTS];
 static pkv_rows8_fn tables8[3][PKV_TYPE_SLOTS];  // int8-activation kernels (Q4_0, Q4_1, Q8_0)
+static pkv_groups_fn tables16[3][PKV_TYPE_SLOTS]; // packed 16-row groups (Q4_0, Q4_1, Q8_0)
 static int tables_ready;
 static int current_variant = -1;
 static int current_activations = PKV_ACTIVATIONS_F32;
@@ -44,6 +52,9 @@ static void ensure_tables(void) {
     pkv_fill_rows_scalar(tables[PKV_VARIANT_SCALAR]);
     pkv_fill_rows_avx2(tables[PKV_VARIANT_AVX2]);
     pkv_fill_rows_avx512(tables[PKV_VARIANT_AVX512]);
+    pkv_fill_groups_scalar(tables16[PKV_VARIANT_SCALAR]);
+    pkv_fill_groups_avx2(tables16[PKV_VARIANT_AVX2]);
+    pkv_fill_groups_avx512(tables16[PKV_VARIANT_AVX512]);
     pkv_fill_rows8_scalar(tables8[PKV_VARIANT_SCALAR]);
     pkv_fill_rows8_avx2(tables8[PKV_VARIANT_AVX2]);
     if (pkv_cpu_has_vnni()) pkv_fill_rows8_vnni(tables8[PKV_VARIANT_AVX512]);
@@ -99,22 +110,36 @@ typedef struct {
     float *y;
     pkv_rows_fn *table;
     pkv_rows8_fn *table8;
+    pkv_groups_fn *table16;
 } matvec_job;
 
-// Rows [begin, end) of the stacked segments.
+// Work is split in units of PKV_PACK_ROWS rows of one segment (the last unit of a segment may
+// be shorter), so a packed group is never cut and every row is computed by the same kernel
+// whatever the thread count.
+static int64_t units_of(const pkv_qsegment *g) { return (g->rows + PKV_PACK_ROWS - 1) / PKV_PACK_ROWS; }
+
+// Units [begin, end) of the stacked segments.
 static void matvec_part(void *ctx, int64_t begin, int64_t end) {
     const matvec_job *j = ctx;
-    int64_t first = 0;
-    for (int32_t s = 0; s < j->nsegs && first < end; s++) {
+    int64_t first_unit = 0, first_row = 0;
+    for (int32_t s = 0; s < j->nsegs && first_unit < end; s++) {
         const pkv_qsegment *g = &j->segs[s];
-        int64_t lo = begin > first ? begin : first, hi = end < first + g->rows ? end : first + g->rows;
+        const int64_t units = units_of(g);
+        const int64_t lo = begin > first_unit ? begin : first_unit, hi = end < first_unit + units ? end : first_unit + units;
         if (lo < hi) {
             const int slot = pkv_type_slot(g->type);
-            const uint8_t *w = (const uint8_t *)g->data + (lo - first) * g->row_bytes;
-            if (j->x8 && j->table8[slot]) j->table8[slot](w, g->row_bytes, j->n, j->x8, j->y + lo, hi - lo);
-            else j->table[slot](w, g->row_bytes, j->n, j->x, j->xs, j->y + lo, hi - lo);
+            const int64_t r0 = (lo - first_unit) * PKV_PACK_ROWS;
+            const int64_t r1 = (hi - first_unit) * PKV_PACK_ROWS < g->rows ? (hi - first_unit) * PKV_PACK_ROWS : g->rows;
+            float *y = j->y + first_row + r0;
+            const int int8 = j->x8 && j->table8[slot];
+            if (int8) j->table8[slot]((const uint8_t *)g->data + r0 * g->row_bytes, g->row_bytes, j->n, j->x8, y, r1 - r0);
+            else if (g->packed && j->table16[slot])
+                j->table16[slot]((const uint8_t *)g->packed + r0 * g->row_bytes, g->row_bytes, j->n, j->x, j->xs, y,
+                                 (r1 - r0) / PKV_PACK_ROWS);
+            else j->table[slot]((const uint8_t *)g->data + r0 * g->row_bytes, g->row_bytes, j->n, j->x, j->xs, y, r1 - r0);
         }
-        first += g->rows;
+        first_unit += units;
+        first_row += g->rows;
     }
 }
 
@@ -126,10 +151,11 @@ void pkv_qmatvec(const pkv_qsegment *segs, int32_t nsegs, int64_t n, const float
     if (variant < 0) variant = pkv_variant_current();
     if (activations < 0) activations = current_activations;
     ensure_tables();
-    int64_t rows = 0;
+    int64_t rows = 0, units = 0;
     int int8 = 0;
     for (int32_t s = 0; s < nsegs; s++) {
         rows += segs[s].rows;
+        units += units_of(&segs[s]);
         if (activations == PKV_ACTIVATIONS_INT8 && tables8[variant][pkv_type_slot(segs[s].type)]) int8 = 1;
     }
     int64_t blocks = n / 32;
@@ -137,6 +163,7 @@ void pkv_qmatvec(const pkv_qsegment *segs, int32_t nsegs, int64_t n, const float
     const size_t per_block = sizeof(float) + (int8 ? 32 + sizeof(float) + sizeof(int32_t) : 0);
     _Alignas(64) unsigned char stack[16384];
     unsigned char *buf = (size_t)blocks * per_block <= sizeof stack ? stack : malloc((size_t)blocks * per_block);
+    if (!buf) pkv_out_of_memory("activation block sums", (int64_t)((size_t)blocks * per_block));
     float *xs = (float *)buf;
     pkv_xq8 x8 = { 0 };
     if (int8) {
@@ -152,9 +179,9 @@ void pkv_qmatvec(const pkv_qsegment *segs, int32_t nsegs, int64_t n, const float
             xs[b] = s;
         }
     }
-    matvec_job job = { segs, nsegs, n, x, xs, int8 ? &x8 : NULL, y, tables[variant], tables8[variant] };
-    if (rows * n < PKV_PARALLEL_MIN_MACS) matvec_part(&job, 0, rows);
-    else pkv_parallel_for(rows, matvec_part, &job);
+    matvec_job job = { segs, nsegs, n, x, xs, int8 ? &x8 : NULL, y, tables[variant], tables8[variant], tables16[variant] };
+    if (rows * n < PKV_PARALLEL_MIN_MACS) matvec_part(&job, 0, units);
+    else pkv_parallel_for(units, matvec_part, &job);
     if (buf != stack) free(buf);
 }
 
@@ -188,7 +215,17 @@ static void dequant_part(void *ctx, int64_t begin, int64_t end) {
     for (int32_t s = 0; s < j->nsegs && first < end; s++) {
         const pkv_qsegment *g = &j->segs[s];
         int64_t lo = begin > first ? begin : first, hi = end < first + g->rows ? end : first + g->rows;
-        if (lo < hi)
+        if (lo < hi && g->packed) {
+            // Row by row back to the GGUF bytes, then ggml's dequantization: bit-identical.
+            uint8_t stack_row[32768];
+            uint8_t *row = (size_t)g->row_bytes <= sizeof stack_row ? stack_row : malloc((size_t)g->row_bytes);
+            if (!row) pkv_out_of_memory("a packed row to dequantize", g->row_bytes);
+            for (int64_t r = lo; r < hi; r++) {
+                pkv_unpack_row(g->type, g->packed, g->row_bytes, r - first, row);
+                dequant_segment(g->type, row, j->out + r * j->n, j->n);
+            }
+            if (row != stack_row) free(row);
+        } else if (lo < hi)
             dequant_segment(g->type, (const uint8_t *)g->data + (lo - first) * g->row_bytes, j->out + lo * j->n, (hi - lo) * j->n);
         first += g->rows;
     }

@@ -81,6 +81,40 @@ struct QuantKernelTests {
         #expect(worst < 2e-4, "\(type.name) \(variant.rawValue): worst error \(worst)")
     }
 
+    static let packedTypes: [GGMLType] = [.q4_0, .q4_1, .q8_0]
+
+    @Test("16-row packed groups: every packed type and variant matches dequantize-then-multiply",
+          arguments: QuantKernelTests.packedTypes, QuantKernelTests.variants)
+    func packedTypeAndVariant(type: GGMLType, variant: KernelVariant) throws {
+        let dir = try TemporaryDirectory()
+        let f = try Self.randomGGUF([("w", type, 96)], columns: 576, seed: UInt64(type.rawValue) + 40, in: dir)
+        let packed = try QuantMatrix(gguf: f, tensors: [(name: "w", rows: 96)], columns: 576)
+        let plain = try QuantMatrix(gguf: f, tensors: [(name: "w", rows: 96)], columns: 576, pack: false)
+        #expect(packed.isPacked && !plain.isPacked)
+        let worst = Self.check(packed, variant: variant, seed: 8)
+        #expect(worst < 2e-4, "\(type.name) \(variant.rawValue) packed: worst error \(worst)")
+        // Dequantizing packed rows is ggml's dequantization, bit for bit, and so is a row lookup.
+        var a = [Float](repeating: 0, count: 96 * 576), b = a
+        a.withUnsafeMutableBufferPointer { packed.dequantize(into: $0.baseAddress!) }
+        b.withUnsafeMutableBufferPointer { plain.dequantize(into: $0.baseAddress!) }
+        #expect(a == b, "\(type.name): packed dequantization differs")
+        for r in [0, 15, 16, 57, 95] {
+            var p = [Float](repeating: .nan, count: 576), q = p
+            p.withUnsafeMutableBufferPointer { packed.row(r, into: $0.baseAddress!) }
+            q.withUnsafeMutableBufferPointer { plain.row(r, into: $0.baseAddress!) }
+            #expect(p == q, "\(type.name) row \(r)")
+        }
+    }
+
+    @Test("rows that do not come 16 at a time, and other types, stay in the file's layout")
+    func packingRule() throws {
+        let dir = try TemporaryDirectory()
+        let f = try Self.randomGGUF([("a", .q4_1, 67), ("b", .f16, 64), ("c", .q8_0, 64)], columns: 64, seed: 12, in: dir)
+        #expect(try !QuantMatrix(gguf: f, tensors: [(name: "a", rows: 67)], columns: 64).isPacked)
+        #expect(try !QuantMatrix(gguf: f, tensors: [(name: "b", rows: 64)], columns: 64).isPacked)
+        #expect(try QuantMatrix(gguf: f, tensors: [(name: "c", rows: 64)], columns: 64).isPacked)
+    }
+
     @Test("the CPU's variants are the ones tested, the scalar fallback included")
     func variantsThisCPURuns() {
         #expect(Self.variants.contains(.scalar))
@@ -94,7 +128,12 @@ struct QuantKernelTests {
         let f = try Self.randomGGUF([("q", .q4_1, 576), ("k", .q8_0, 192), ("v", .f16, 192)], columns: 576, seed: 3, in: dir)
         let m = try QuantMatrix(gguf: f, tensors: [(name: "q", rows: 576), (name: "k", rows: 192), (name: "v", rows: 192)], columns: 576)
         #expect(m.rows == 960 && m.bytes == 576 * 18 * 20 + 192 * 18 * 34 + 192 * 576 * 2)
+        #expect(m.isPacked)  // q and k packed, v (f16) in place: one product over both layouts
         for v in Self.variants { #expect(Self.check(m, variant: v, seed: 11) < 2e-4, "\(v.rawValue)") }
+        // A stack whose first segment is not a whole number of groups shifts no later segment.
+        let g = try Self.randomGGUF([("a", .q8_0, 40), ("b", .q4_1, 64)], columns: 576, seed: 13, in: dir)
+        let mixed = try QuantMatrix(gguf: g, tensors: [(name: "a", rows: 40), (name: "b", rows: 64)], columns: 576)
+        for v in Self.variants { #expect(Self.check(mixed, variant: v, seed: 14) < 2e-4, "\(v.rawValue) 40+64") }
     }
 
     @Test("any thread count, and callers racing for the pool, give the same product")

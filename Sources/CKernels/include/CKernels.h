@@ -69,12 +69,25 @@ uint64_t pkv_stream_read(const void *data, int64_t bytes);
 // ---- weights in their ggml type ------------------------------------------------------
 // `rows` consecutive rows of one ggml type, `row_bytes` apart. A matrix is a stack of
 // segments (Q|K|V fused, say), all with the same number of columns.
+// `packed`, when not NULL, holds the same rows repacked 16 at a time (pkv_pack16); the
+// fp32-activation products read it instead of `data`.
 typedef struct {
     int32_t type;
     int64_t rows;
     int64_t row_bytes;
     const void *data;
+    const void *packed;
 } pkv_qsegment;
+
+// ---- weights repacked for decode ---------------------------------------------------------
+// Rows interleaved PKV_PACK_ROWS at a time, block by block (Q4_0, Q4_1, Q8_0): one SIMD lane
+// per row. The packed bytes are as many as the rows' (rows · row_bytes).
+#define PKV_PACK_ROWS 16
+// Whether `rows` rows of ggml type `type` can be packed.
+int pkv_pack_supported(int type, int64_t rows);
+void pkv_pack16(int type, const void *src, int64_t rows, int64_t row_bytes, void *dst);
+// Row `row`'s GGUF bytes (row_bytes of them) from packed rows.
+void pkv_unpack_row(int type, const void *packed, int64_t row_bytes, int64_t row, void *out);
 // Activation precision of the matrix-vector products. F32 widens every weight block to fp32
 // (results match dequantize-then-multiply up to summation order). INT8 quantizes x per
 // 32-block to int8 (scale max|x|/127, as llama.cpp's Q8 activations) and takes exact integer

@@ -67,6 +67,17 @@ public final class GGUFFile: @unchecked Sendable {
         UnsafeRawBufferPointer(start: base + tensor.fileOffset, count: tensor.byteCount)
     }
 
+    /// Drops this process's copy of the whole pages inside [start, start+count) of the mapping
+    /// (a tensor repacked elsewhere). The bytes stay readable: a later read faults them back
+    /// in from the page cache.
+    func releasePages(of start: UnsafeRawPointer, count: Int) {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let first = (Int(bitPattern: start) + page - 1) / page * page
+        let end = (Int(bitPattern: start) + count) / page * page
+        guard end > first, let p = UnsafeMutableRawPointer(bitPattern: first) else { return }
+        madvise(p, end - first, MADV_DONTNEED)
+    }
+
     public func tensor(_ name: String) throws -> GGUFTensorInfo {
         guard let t = tensors[name] else { throw GGUFError.missingTensor(file: path, tensor: name) }
         return t

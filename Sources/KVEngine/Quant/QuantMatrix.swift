@@ -1,7 +1,9 @@
 import CKernels
 
-/// A weight matrix kept in its GGUF block type, read in place from the memory-mapped file:
-/// resident memory is the file's pages, shared by every process that maps the same model.
+/// A weight matrix kept in its GGUF block type. Q4_0, Q4_1 and Q8_0 tensors (whose rows come
+/// 16 at a time) are repacked at load, 16 rows interleaved block by block (`pkv_pack16`), into
+/// memory of their own, and the file's pages they came from are given back: resident memory
+/// stays the weights' size. Other types are read in place from the memory-mapped file.
 /// Rows are [out][in] as ggml stores them; a matrix may stack several tensors row-wise
 /// (Q|K|V, gate|up), each in its own type, so one product serves all of them.
 public final class QuantMatrix: @unchecked Sendable {
@@ -10,24 +12,44 @@ public final class QuantMatrix: @unchecked Sendable {
     let segments: [pkv_qsegment]
     /// Keeps the mapping alive as long as the matrix is.
     private let file: GGUFFile
+    /// The packed copies this matrix owns (one per packed segment).
+    private let packedBuffers: [UnsafeMutableRawPointer]
 
-    /// Stacks `tensors` (each ggml shape [columns, rows]) from `gguf`, checking every shape.
-    public init(gguf: GGUFFile, tensors: [(name: String, rows: Int)], columns: Int) throws {
+    /// Stacks `tensors` (each ggml shape [columns, rows]) from `gguf`, checking every shape;
+    /// `pack: false` keeps every segment in the file's layout.
+    public init(gguf: GGUFFile, tensors: [(name: String, rows: Int)], columns: Int, pack: Bool = true) throws {
         var segments: [pkv_qsegment] = []
+        var buffers: [UnsafeMutableRawPointer] = []
         for (name, rows) in tensors {
             let t = try gguf.tensor(name)
             try Self.checkShape(t, expected: [columns, rows], file: gguf.path)
             guard let rowBytes = t.type.byteCount(elements: columns) else {
                 throw GGUFError.badTensorShape(file: gguf.path, tensor: name, expected: [columns, rows], found: t.shape)
             }
+            let data = gguf.data(of: t).baseAddress!
+            var packed: UnsafeRawPointer?
+            if pack, pkv_pack_supported(Int32(t.type.rawValue), Int64(rows)) != 0 {
+                let bytes = rows * rowBytes
+                let buffer = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+                pkv_pack16(Int32(t.type.rawValue), data, Int64(rows), Int64(rowBytes), buffer)
+                gguf.releasePages(of: data, count: bytes)
+                buffers.append(buffer)
+                packed = UnsafeRawPointer(buffer)
+            }
             segments.append(pkv_qsegment(type: Int32(t.type.rawValue), rows: Int64(rows), row_bytes: Int64(rowBytes),
-                                         data: gguf.data(of: t).baseAddress!))
+                                         data: data, packed: packed))
         }
         self.segments = segments
+        self.packedBuffers = buffers
         self.rows = tensors.reduce(0) { $0 + $1.rows }
         self.columns = columns
         self.file = gguf
     }
+
+    deinit { for b in packedBuffers { b.deallocate() } }
+
+    /// Whether any segment is held packed.
+    public var isPacked: Bool { !packedBuffers.isEmpty }
 
     /// Bytes of the weights as stored (what a product reads).
     public var bytes: Int { segments.reduce(0) { $0 + Int($1.rows * $1.row_bytes) } }
@@ -53,7 +75,14 @@ public final class QuantMatrix: @unchecked Sendable {
         for s in segments {
             if r < first + Int(s.rows) {
                 let type = GGMLType(rawValue: UInt32(s.type))!
-                Dequantize.into(out, from: s.data + (r - first) * Int(s.row_bytes), type: type, count: columns)
+                guard let packed = s.packed else {
+                    Dequantize.into(out, from: s.data + (r - first) * Int(s.row_bytes), type: type, count: columns)
+                    return
+                }
+                withUnsafeTemporaryAllocation(byteCount: Int(s.row_bytes), alignment: 16) { row in
+                    pkv_unpack_row(s.type, packed, s.row_bytes, Int64(r - first), row.baseAddress!)
+                    Dequantize.into(out, from: UnsafeRawPointer(row.baseAddress!), type: type, count: columns)
+                }
                 return
             }
             first += Int(s.rows)

@@ -1,0 +1,71 @@
+// Weights repacked at load for decode: 16 rows of Q4_0, Q4_1 or Q8_0 interleaved block by block,
+// so one SIMD lane per row accumulates its dot product and a block's scales load as one vector
+// (no per-block broadcasts or horizontal sums). Same bytes as the GGUF rows, rearranged:
+//
+//   group g = rows 16g … 16g+15; in it, block b = [payload byte k of rows 0..15, for each k]
+//                                                 [f16 field f of rows 0..15, for each field]
+//
+// The payload is the block's quants (16 nibble bytes or 32 int8), the fields its scale
+// (and Q4_1's min), in the GGUF block's order.
+#include "qdot_internal.h"
+#include <string.h>
+
+typedef struct {
+    int64_t block_bytes;  // the GGUF block
+    int64_t fields;       // leading f16 fields (d; d and m for Q4_1)
+} pack_shape;
+
+static int shape_of(int type, pack_shape *s) {
+    switch (type) {
+    case 2: *s = (pack_shape){ 18, 1 }; return 1;  // Q4_0
+    case 3: *s = (pack_shape){ 20, 2 }; return 1;  // Q4_1
+    case 8: *s = (pack_shape){ 34, 1 }; return 1;  // Q8_0
+    default: return 0;
+    }
+}
+
+int pkv_pack_supported(int type, int64_t rows) {
+    pack_shape s;
+    return shape_of(type, &s) && rows > 0 && rows % PKV_PACK_ROWS == 0;
+}
+
+// One block of 16 rows: `rows[r]` is row r's GGUF block, `out` the packed block.
+static void pack_block(const pack_shape *s, const uint8_t *const rows[PKV_PACK_ROWS], uint8_t *out) {
+    const int64_t head = 2 * s->fields, payload = s->block_bytes - head;
+    for (int64_t k = 0; k < payload; k++)
+        for (int r = 0; r < PKV_PACK_ROWS; r++) out[k * PKV_PACK_ROWS + r] = rows[r][head + k];
+    uint8_t *fields = out + payload * PKV_PACK_ROWS;
+    for (int64_t f = 0; f < s->fields; f++)
+        for (int r = 0; r < PKV_PACK_ROWS; r++) memcpy(fields + (f * PKV_PACK_ROWS + r) * 2, rows[r] + 2 * f, 2);
+}
+
+void pkv_pack16(int type, const void *src, int64_t rows, int64_t row_bytes, void *dst) {
+    pack_shape s;
+    if (!pkv_pack_supported(type, rows)) return;
+    shape_of(type, &s);
+    const int64_t blocks = row_bytes / s.block_bytes;
+    const uint8_t *in = src;
+    uint8_t *out = dst;
+    for (int64_t g = 0; g < rows / PKV_PACK_ROWS; g++) {
+        for (int64_t b = 0; b < blocks; b++) {
+            const uint8_t *block_rows[PKV_PACK_ROWS];
+            for (int r = 0; r < PKV_PACK_ROWS; r++)
+                block_rows[r] = in + (g * PKV_PACK_ROWS + r) * row_bytes + b * s.block_bytes;
+            pack_block(&s, block_rows, out + (g * blocks + b) * PKV_PACK_ROWS * s.block_bytes);
+        }
+    }
+}
+
+void pkv_unpack_row(int type, const void *packed, int64_t row_bytes, int64_t row, void *out) {
+    pack_shape s;
+    if (!shape_of(type, &s)) return;
+    const int64_t blocks = row_bytes / s.block_bytes, head = 2 * s.fields, payload = s.block_bytes - head;
+    const int64_t g = row / PKV_PACK_ROWS, r = row % PKV_PACK_ROWS;
+    const uint8_t *group = (const uint8_t *)packed + g * PKV_PACK_ROWS * row_bytes;
+    uint8_t *dst = out;
+    for (int64_t b = 0; b < blocks; b++, dst += s.block_bytes) {
+        const uint8_t *block = group + b * PKV_PACK_ROWS * s.block_bytes;
+        for (int64_t f = 0; f < s.fields; f++) memcpy(dst + 2 * f, block + payload * PKV_PACK_ROWS + (f * PKV_PACK_ROWS + r) * 2, 2);
+        for (int64_t k = 0; k < payload; k++) dst[head + k] = block[k * PKV_PACK_ROWS + r];
+    }
+}
