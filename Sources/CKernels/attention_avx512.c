@@ -37,7 +37,7 @@ static void scores16(const float *kf, const uint16_t *kh, int64_t t0, int64_t ro
         for (int64_t j = 0; j < rows; j++)
             for (int64_t c = 0; c < d; c += 16) _mm512_storeu_ps(pad + j * d + c, load16(kf, kh, (t0 + j) * d + c));
         block = pad;
-    } else {  // the next 16 keys, fetched while these are scored
+    } else if (t0 + 32 <= n) {  // the next 16 keys, fetched while these are scored
         const char *next = kf ? (const char *)(kf + (t0 + 16) * d) : (const char *)(kh + (t0 + 16) * d);
         const int64_t bytes = 16 * d * (kf ? 4 : 2);
         for (int64_t b = 0; b < bytes; b += 64) _mm_prefetch(next + b, _MM_HINT_T0);

@@ -12,8 +12,8 @@
 // p[t] = exp(p[t] - max p) for t < n; returns Σ p[t] (the softmax's denominator) and, when
 // max_out is not NULL, stores max p there.
 static inline float pkv_exp_shifted(float *p, int64_t n, float *max_out) {
-    float m = -__builtin_inff(), sum = 0.0f;
-    for (int64_t t = 0; t < n; t++) m = p[t] > m ? p[t] : m;
+    const float m = pkv_max(p, n);
+    float sum = 0.0f;
     for (int64_t t = 0; t < n; t++) p[t] -= m;
     pkv_exp_inplace(p, n);
     for (int64_t t = 0; t < n; t++) sum += p[t];

@@ -27,6 +27,21 @@ static inline float pkv_expf(float x) {
     return under ? 0.0f : e * scale;
 }
 
+// 16 running maxima, one per lane, then their maximum: the compiler vectorizes this, where a
+// single `m = x > m ? x : m` chain stays scalar. The maximum is exact in any order.
+PKV_CLONES
+float pkv_max(const float *x, int64_t n) {
+    float m16[16];
+    for (int k = 0; k < 16; k++) m16[k] = -INFINITY;
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16)
+        for (int k = 0; k < 16; k++) m16[k] = x[i + k] > m16[k] ? x[i + k] : m16[k];
+    float m = -INFINITY;
+    for (int k = 0; k < 16; k++) m = m16[k] > m ? m16[k] : m;
+    for (; i < n; i++) m = x[i] > m ? x[i] : m;
+    return m;
+}
+
 PKV_CLONES
 void pkv_exp_inplace(float *x, int64_t n) {
     for (int64_t i = 0; i < n; i++) x[i] = pkv_expf(x[i]);
@@ -93,8 +108,7 @@ void pkv_softmax_rows(float *s, int64_t rows, int64_t width, int64_t ld, const i
     for (int64_t r = 0; r < rows; r++) {
         float *row = s + r * ld;
         int64_t n = len[r];
-        float mx = -INFINITY;
-        for (int64_t i = 0; i < n; i++) mx = row[i] > mx ? row[i] : mx;
+        const float mx = pkv_max(row, n);
         float sum = 0.0f;
         for (int64_t i = 0; i < n; i++) {
             float e = pkv_expf(row[i] - mx);

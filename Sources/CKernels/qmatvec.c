@@ -1,5 +1,5 @@
-// Matrix-vector products on weights kept in their ggml block type, split by rows over the
-// thread pool, with the SIMD variant chosen at run time from the CPU's features.
+// Matrix-vector products on weights kept in their ggml block type (or packed 16 rows at a time),
+// split over the thread pool in 16-row units, with the SIMD variant chosen at run time.
 #include "qdot_internal.h"
 #include <stdio.h>
 #include <stdlib.h>
