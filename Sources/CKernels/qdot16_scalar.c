@@ -3,10 +3,12 @@
 
 static inline float h2f(const uint8_t *p) { return pkv_f16_to_f32(pkv_rd16(p)); }
 
-// `fields` f16 values per row after the payload; Q4 quants are nibbles, Q8_0 signed bytes.
+// The block's f16 fields follow its payload (qpack.c); Q4 quants are nibbles, Q8_0 signed bytes.
 static void groups_generic(int type, const uint8_t *g, int64_t rb, int64_t n, const float *x, const float *xs, float *y,
                            int64_t groups) {
-    const int64_t block_bytes = type == 8 ? 34 : type == 3 ? 20 : 18, payload = type == 8 ? 32 : 16;
+    pkv_pack_shape shape;
+    pkv_pack_shape_of(type, &shape);
+    const int64_t block_bytes = shape.block_bytes, payload = block_bytes - 2 * shape.fields;
     for (int64_t G = 0; G < groups; G++, g += PKV_PACK_ROWS * rb) {
         for (int r = 0; r < PKV_PACK_ROWS; r++) {
             float acc = 0.0f;

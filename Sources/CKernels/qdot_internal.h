@@ -10,6 +10,22 @@
 typedef void (*pkv_rows_fn)(const uint8_t *w, int64_t row_bytes, int64_t n, const float *x,
                             const float *xs, float *y, int64_t rows);
 
+// The GGUF block of a type qpack.c packs: its bytes and its leading f16 fields (d; d and m for
+// Q4_1); the rest is the payload (nibble bytes or int8 quants). 0 for types it does not pack.
+typedef struct {
+    int64_t block_bytes;
+    int64_t fields;
+} pkv_pack_shape;
+
+static inline int pkv_pack_shape_of(int type, pkv_pack_shape *s) {
+    switch (type) {
+    case 2: *s = (pkv_pack_shape){ 18, 1 }; return 1;  // Q4_0
+    case 3: *s = (pkv_pack_shape){ 20, 2 }; return 1;  // Q4_1
+    case 8: *s = (pkv_pack_shape){ 34, 1 }; return 1;  // Q8_0
+    default: return 0;
+    }
+}
+
 // y[16g + r] = dot(row r of packed group g, x) for g < groups (qpack.c's layout); groups are
 // PKV_PACK_ROWS · row_bytes apart. Only Q4_0, Q4_1 and Q8_0 have such kernels.
 typedef void (*pkv_groups_fn)(const uint8_t *g, int64_t row_bytes, int64_t n, const float *x,

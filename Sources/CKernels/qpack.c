@@ -10,27 +10,13 @@
 #include "qdot_internal.h"
 #include <string.h>
 
-typedef struct {
-    int64_t block_bytes;  // the GGUF block
-    int64_t fields;       // leading f16 fields (d; d and m for Q4_1)
-} pack_shape;
-
-static int shape_of(int type, pack_shape *s) {
-    switch (type) {
-    case 2: *s = (pack_shape){ 18, 1 }; return 1;  // Q4_0
-    case 3: *s = (pack_shape){ 20, 2 }; return 1;  // Q4_1
-    case 8: *s = (pack_shape){ 34, 1 }; return 1;  // Q8_0
-    default: return 0;
-    }
-}
-
 int pkv_pack_supported(int type, int64_t rows) {
-    pack_shape s;
-    return shape_of(type, &s) && rows > 0 && rows % PKV_PACK_ROWS == 0;
+    pkv_pack_shape s;
+    return pkv_pack_shape_of(type, &s) && rows > 0 && rows % PKV_PACK_ROWS == 0;
 }
 
 // One block of 16 rows: `rows[r]` is row r's GGUF block, `out` the packed block.
-static void pack_block(const pack_shape *s, const uint8_t *const rows[PKV_PACK_ROWS], uint8_t *out) {
+static void pack_block(const pkv_pack_shape *s, const uint8_t *const rows[PKV_PACK_ROWS], uint8_t *out) {
     const int64_t head = 2 * s->fields, payload = s->block_bytes - head;
     for (int64_t k = 0; k < payload; k++)
         for (int r = 0; r < PKV_PACK_ROWS; r++) out[k * PKV_PACK_ROWS + r] = rows[r][head + k];
@@ -40,9 +26,9 @@ static void pack_block(const pack_shape *s, const uint8_t *const rows[PKV_PACK_R
 }
 
 void pkv_pack16(int type, const void *src, int64_t rows, int64_t row_bytes, void *dst) {
-    pack_shape s;
+    pkv_pack_shape s;
     if (!pkv_pack_supported(type, rows)) return;
-    shape_of(type, &s);
+    pkv_pack_shape_of(type, &s);
     const int64_t blocks = row_bytes / s.block_bytes;
     const uint8_t *in = src;
     uint8_t *out = dst;
@@ -57,8 +43,8 @@ void pkv_pack16(int type, const void *src, int64_t rows, int64_t row_bytes, void
 }
 
 void pkv_unpack_row(int type, const void *packed, int64_t row_bytes, int64_t row, void *out) {
-    pack_shape s;
-    if (!shape_of(type, &s)) return;
+    pkv_pack_shape s;
+    if (!pkv_pack_shape_of(type, &s)) return;
     const int64_t blocks = row_bytes / s.block_bytes, head = 2 * s.fields, payload = s.block_bytes - head;
     const int64_t g = row / PKV_PACK_ROWS, r = row % PKV_PACK_ROWS;
     const uint8_t *group = (const uint8_t *)packed + g * PKV_PACK_ROWS * row_bytes;
