@@ -27,4 +27,16 @@ static inline float pkv_exp_shifted(float *p, int64_t n, float *max_out) {
 // Returns 0 (and does nothing) when the shape is not one the kernel takes.
 int pkv_attend_stream_avx512(const pkv_kv_view *view, int64_t g, int64_t d, const float *q, float *out,
                              float *p, float scale, float *stats);
+
+// One prefill-attention tile (prefill_attention_body.h): q [tile_rows][d] (rows past `real` are
+// zero padding), kt the stream's keys as transposed 16-key blocks ([d][16] each), v its values
+// [count][d]; row r sees first_len + r keys. s is [tile_rows][lds] scratch, len [tile_rows],
+// o [tile_rows][d] the output. d is 64 or 128; tile_rows a multiple of PKV_PREFILL_TILE_QUANTUM.
+typedef void (*pkv_prefill_tile_fn)(const float *q, const float *kt, const float *v, int64_t d, int64_t tile_rows,
+                                    int64_t real, int64_t first_len, float scale, float *s, int64_t lds, int64_t *len,
+                                    float *o);
+#define PKV_PREFILL_TILE_QUANTUM 24
+pkv_prefill_tile_fn pkv_prefill_tile_scalar(void);
+pkv_prefill_tile_fn pkv_prefill_tile_avx2(void);
+pkv_prefill_tile_fn pkv_prefill_tile_avx512(void);
 #endif

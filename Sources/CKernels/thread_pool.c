@@ -47,6 +47,11 @@ static struct {
 
 static pthread_mutex_t resize_lock = PTHREAD_MUTEX_INITIALIZER;
 
+// 1..threads-1 on the workers, 0 on every other thread (a job's caller among them).
+static _Thread_local int worker_index;
+
+int pkv_pool_worker_index(void) { return worker_index; }
+
 // Claims and runs unclaimed parts, starting at `first` and going round once.
 static void run_parts(int first) {
     int parts = pool.parts;
@@ -61,6 +66,7 @@ static void run_parts(int first) {
 
 static void *worker_main(void *arg) {
     int index = (int)(intptr_t)arg;
+    worker_index = index;
     // The generation when the pool was resized: no job starts before set_threads returns.
     uint_fast64_t seen = pool.start_generation;
     for (;;) {

@@ -1,5 +1,6 @@
 import Foundation
 import KVEngine
+import PolicySpec
 import Testing
 
 /// The forward pass against transformers (float32, weights dequantized from the same GGUF).
@@ -54,6 +55,26 @@ struct ModelReferenceTests {
         let small = try InferenceSession(model: model, chunkSize: 100).prefill(ids)
         let worst = zip(whole, small).map { abs($0 - $1) }.max() ?? 1
         #expect(worst < 1e-3)
+    }
+
+    /// An observer that reads attention tiles sends prefill down the tiled sgemm path; without
+    /// one the fused kernel runs. Both must give the same logits, on either layout.
+    @Test("fused prefill attention gives the tiled path's logits", arguments: [CacheLayout.kvHead, .queryHead])
+    func fusedAttention(layout: CacheLayout) throws {
+        final class ReadsTiles: PrefillObserver {
+            var readsAttention: Bool { true }
+            var tiles = 0
+            func observeAttention(layer: Int, queryHead: Int, firstPosition: Int, rows: Int,
+                                  probabilities: UnsafePointer<Float>, width: Int, ld: Int) { tiles += 1 }
+        }
+        let model = try TestModel.get()
+        let ids = try #require(Self.prompts.first { $0.name == "passkey_1000" }).input_ids
+        let fused = try InferenceSession(model: model, layout: layout, chunkSize: 300).prefill(ids)
+        let observer = ReadsTiles()
+        let tiled = try InferenceSession(model: model, layout: layout, chunkSize: 300).prefill(ids, observers: [observer])
+        #expect(observer.tiles > 0)
+        let worst = zip(fused, tiled).map { abs($0 - $1) }.max() ?? 1
+        #expect(worst < 1e-3, "largest logit difference \(worst)")
     }
 
     @Test("kv_head and query_head layouts give the same logits; bytes follow the layout")

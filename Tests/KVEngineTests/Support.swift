@@ -27,3 +27,14 @@ enum TestModel {
         }
     }
 }
+
+extension Array {
+    /// Base addresses of each inner array, valid inside `body`.
+    func withUnsafeBufferPointers<E, R>(_ body: ([UnsafePointer<E>]) -> R) -> R where Element == [E] {
+        func go(_ i: Int, _ acc: [UnsafePointer<E>]) -> R {
+            if i == count { return body(acc) }
+            return self[i].withUnsafeBufferPointer { go(i + 1, acc + [$0.baseAddress!]) }
+        }
+        return go(0, [])
+    }
+}

@@ -65,6 +65,9 @@ int pkv_pool_threads(void);
 typedef void (*pkv_task_fn)(void *ctx, int64_t begin, int64_t end);
 // Splits [0, n) into one contiguous range per thread and waits for all of them.
 void pkv_parallel_for(int64_t n, pkv_task_fn fn, void *ctx);
+// The pool thread running this code: 1..threads-1 on the workers, 0 on any other thread. Parts of
+// one job that run at the same time have distinct indices, so a job can give each its own scratch.
+int pkv_pool_worker_index(void);
 // Reads `bytes` of `data` once on the pool (the decode roofline's probe); returns a checksum.
 uint64_t pkv_stream_read(const void *data, int64_t bytes);
 
@@ -121,6 +124,20 @@ typedef struct {
 // scratch_offsets[s] (heads_per_stream · count floats).
 void pkv_decode_attention(const pkv_kv_view *streams, int64_t nstreams, int64_t heads_per_stream, int64_t d,
                           const float *q, float *out, float scale, float *scratch, const int64_t *scratch_offsets);
+
+// ---- prefill attention ---------------------------------------------------------------
+// Causal softmax(Q·Kᵀ·scale)·V for a chunk of `rows` query rows whose keys are the last `rows`
+// entries of each stream (row r sees count − rows + r + 1 keys), fused: scores, softmax and the
+// product with V tile by tile of query rows, the tiles split over the thread pool, so no
+// score matrix wider than a tile is ever stored. Stream s serves query heads
+// s·heads_per_stream …; head h of row r is q[r·q_ld + h·d], its output out[r·out_ld + h·d].
+// Streams must be f32. `scratch` holds pkv_prefill_attention_scratch_floats(…) floats.
+// (sized for the pool's current threads). `variant` -1 uses the current one. Returns 0, computing
+// nothing, when d is not 64 or 128 or the scratch is smaller than that.
+int64_t pkv_prefill_attention_scratch_floats(const pkv_kv_view *streams, int64_t nstreams, int64_t d);
+int pkv_prefill_attention(const pkv_kv_view *streams, int64_t nstreams, int64_t heads_per_stream, int64_t d,
+                          int64_t rows, const float *q, int64_t q_ld, float *out, int64_t out_ld, float scale,
+                          float *scratch, int64_t scratch_floats, int variant);
 
 // ---- f16 ------------------------------------------------------------------------------
 // Round to nearest even (as numpy's astype(float16)).

@@ -201,6 +201,9 @@ public final class InferenceSession {
         let qkvDim = c.qDim + 2 * c.kvDim
         let scale = 1 / Float(d).squareRoot()
         if T == 1 { return decodeAttention(layer: l, scale: scale, scratch: s) }
+        if !observers.contains(where: \.readsAttention) && fusedAttention(layer: l, rows: T, scale: scale, scratch: s) {
+            return
+        }
         for h in 0..<c.heads {
             let stream = cache.stream(layer: l, queryHead: h)
             let base = stream.count - T
@@ -226,6 +229,22 @@ public final class InferenceSession {
                 r0 += tb
             }
         }
+    }
+
+    /// The chunk's attention in one fused, pool-threaded kernel (pkv_prefill_attention): the
+    /// same softmax as the tiled path below, without its per-tile sgemm packing. False when the
+    /// kernel does not take this head dimension.
+    private func fusedAttention(layer l: Int, rows T: Int, scale: Float, scratch s: ForwardScratch) -> Bool {
+        let c = model.config, streams = cache.layers[l]
+        let qkvDim = c.qDim + 2 * c.kvDim
+        let views = streams.map {
+            pkv_kv_view(keys: $0.keys, values: $0.values, half_keys: nil, half_values: nil, count: Int64($0.count))
+        }
+        let floats = Int(pkv_prefill_attention_scratch_floats(views, Int64(views.count), Int64(c.headDim)))
+        let scratch = s.scores(atLeast: floats)
+        return pkv_prefill_attention(views, Int64(views.count), Int64(c.heads / streams.count), Int64(c.headDim),
+                                     Int64(T), s.qkv.pointer, Int64(qkvDim), s.attn.pointer, Int64(c.qDim), scale,
+                                     scratch.pointer, Int64(scratch.count), -1) != 0
     }
 
     /// One new token against every stream of layer `l`: each stream's K/V is read once for all

@@ -2,6 +2,10 @@
 /// queries, attention column sums) without the forward pass knowing any policy. Both hooks
 /// default to doing nothing.
 public protocol PrefillObserver: AnyObject {
+    /// Whether this observer reads attention tiles. Prefill runs its fused attention kernel,
+    /// which never stores a probability tile, only while no observer says yes.
+    var readsAttention: Bool { get }
+
     /// Post-RoPE query rows of positions firstPosition..<firstPosition+rows: `queries` is
     /// [rows][ld], each row's first qDim floats the query heads end to end.
     func observeQueries(layer: Int, firstPosition: Int, rows: Int, queries: UnsafePointer<Float>, ld: Int)

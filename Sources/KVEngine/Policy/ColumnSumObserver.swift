@@ -6,6 +6,7 @@ import CKernels
 final class ColumnSumObserver: PrefillObserver {
     private(set) var sums: [[[Float]]]
     let limit: Int
+    var readsAttention: Bool { true }
 
     init(layers: Int, heads: Int, limit: Int) {
         self.limit = max(limit, 0)

@@ -2,6 +2,7 @@
 /// every layer: the observation window SnapKV, PyramidKV, AdaKV and H2O score with.
 final class WindowQueryCapture: PrefillObserver {
     let window: Int
+    var readsAttention: Bool { false }
     /// [layer] → [window][qDim].
     private(set) var queries: [FloatBuffer]
     private let first: Int
