@@ -28,6 +28,10 @@ static inline __m512 load16(const float *f, const uint16_t *h, int64_t at) {
 }
 
 // p[h][t] = scale · q_h·k_t for the 16 keys from t0; `rows` of them are real (the rest are zero).
+// Each key's row is read front to back (all its chunks, then the next key): reading chunk c of
+// all 16 keys first, with a software prefetch of the next block, left the K pass at 12 GB/s on
+// one Zen 4 core where this order reaches about 17 (the hardware prefetcher follows it). Each
+// accumulator sees its chunks in the same order either way, so the scores are unchanged.
 static void scores16(const float *kf, const uint16_t *kh, int64_t t0, int64_t rows, int64_t d, int64_t g,
                      const float *q, float scale, float *p, int64_t n) {
     float pad[16 * PKV_FAST_ATTENTION_MAX_DIM] __attribute__((aligned(64)));
@@ -37,20 +41,15 @@ static void scores16(const float *kf, const uint16_t *kh, int64_t t0, int64_t ro
         for (int64_t j = 0; j < rows; j++)
             for (int64_t c = 0; c < d; c += 16) _mm512_storeu_ps(pad + j * d + c, load16(kf, kh, (t0 + j) * d + c));
         block = pad;
-    } else if (t0 + 32 <= n) {  // the next 16 keys, fetched while these are scored
-        const char *next = kf ? (const char *)(kf + (t0 + 16) * d) : (const char *)(kh + (t0 + 16) * d);
-        const int64_t bytes = 16 * d * (kf ? 4 : 2);
-        for (int64_t b = 0; b < bytes; b += 64) _mm_prefetch(next + b, _MM_HINT_T0);
     }
     for (int64_t h = 0; h < g; h++) {
+        const float *qh = q + h * d;
         __m512 acc[16];
-        for (int j = 0; j < 16; j++) acc[j] = _mm512_setzero_ps();
-        for (int64_t c = 0; c < d; c += 16) {
-            const __m512 qc = _mm512_loadu_ps(q + h * d + c);
-            if (block) {
-                for (int j = 0; j < 16; j++) acc[j] = _mm512_fmadd_ps(qc, _mm512_loadu_ps(block + j * d + c), acc[j]);
-            } else {
-                for (int j = 0; j < 16; j++) acc[j] = _mm512_fmadd_ps(qc, load16(kf, kh, (t0 + j) * d + c), acc[j]);
+        for (int j = 0; j < 16; j++) {
+            acc[j] = _mm512_setzero_ps();
+            for (int64_t c = 0; c < d; c += 16) {
+                const __m512 kc = block ? _mm512_loadu_ps(block + j * d + c) : load16(kf, kh, (t0 + j) * d + c);
+                acc[j] = _mm512_fmadd_ps(_mm512_loadu_ps(qh + c), kc, acc[j]);
             }
         }
         const __m512 s = _mm512_mul_ps(sum16(acc), _mm512_set1_ps(scale));
