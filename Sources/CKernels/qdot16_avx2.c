@@ -30,8 +30,10 @@ static void groups_q4_0(const uint8_t *g, int64_t rb, int64_t n, const float *x,
         for (int h = 0; h < PKV_PACK_ROWS; h += 8) {
             const uint8_t *b = g;
             __m256 acc = _mm256_setzero_ps();
-            for (int64_t i = 0; i < n / 32; i++, b += PKV_PACK_ROWS * 18)
+            for (int64_t i = 0; i < n / 32; i++, b += PKV_PACK_ROWS * 18) {
+                if (h == 0) pkv_prefetch_ahead(b, PKV_PACK_ROWS * 18);
                 acc = _mm256_fmadd_ps(scales8(b + 256 + 2 * h), nibble_half(b, h, x + 32 * i, eight), acc);
+            }
             _mm256_storeu_ps(y + PKV_PACK_ROWS * G + h, acc);
         }
 }
@@ -43,6 +45,7 @@ static void groups_q4_1(const uint8_t *g, int64_t rb, int64_t n, const float *x,
             const uint8_t *b = g;
             __m256 acc = _mm256_setzero_ps(), mins = _mm256_setzero_ps();
             for (int64_t i = 0; i < n / 32; i++, b += PKV_PACK_ROWS * 20) {
+                if (h == 0) pkv_prefetch_ahead(b, PKV_PACK_ROWS * 20);
                 acc = _mm256_fmadd_ps(scales8(b + 256 + 2 * h), nibble_half(b, h, x + 32 * i, zero), acc);
                 mins = _mm256_fmadd_ps(scales8(b + 288 + 2 * h), _mm256_broadcast_ss(xs + i), mins);
             }
@@ -57,6 +60,7 @@ static void groups_q8_0(const uint8_t *g, int64_t rb, int64_t n, const float *x,
             const uint8_t *b = g;
             __m256 acc = _mm256_setzero_ps();
             for (int64_t i = 0; i < n / 32; i++, b += PKV_PACK_ROWS * 34) {
+                if (h == 0) pkv_prefetch_ahead(b, PKV_PACK_ROWS * 34);
                 const float *xb = x + 32 * i;
                 __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps(), s2 = _mm256_setzero_ps(), s3 = _mm256_setzero_ps();
                 for (int k = 0; k < 32; k += 4) {

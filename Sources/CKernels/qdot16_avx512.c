@@ -31,8 +31,10 @@ static void groups_q4_0(const uint8_t *g, int64_t rb, int64_t n, const float *x,
     for (int64_t G = 0; G < groups; G++, g += PKV_PACK_ROWS * rb) {
         const uint8_t *b = g;
         __m512 acc = _mm512_setzero_ps();
-        for (int64_t i = 0; i < n / 32; i++, b += PKV_PACK_ROWS * 18)
+        for (int64_t i = 0; i < n / 32; i++, b += PKV_PACK_ROWS * 18) {
+            pkv_prefetch_ahead(b, PKV_PACK_ROWS * 18);
             acc = _mm512_fmadd_ps(scales16(b + 256), nibble_block(b, x + 32 * i, eight), acc);
+        }
         _mm512_storeu_ps(y + PKV_PACK_ROWS * G, acc);
     }
 }
@@ -43,6 +45,7 @@ static void groups_q4_1(const uint8_t *g, int64_t rb, int64_t n, const float *x,
         const uint8_t *b = g;
         __m512 acc = _mm512_setzero_ps(), mins = _mm512_setzero_ps();
         for (int64_t i = 0; i < n / 32; i++, b += PKV_PACK_ROWS * 20) {
+            pkv_prefetch_ahead(b, PKV_PACK_ROWS * 20);
             acc = _mm512_fmadd_ps(scales16(b + 256), nibble_block(b, x + 32 * i, zero), acc);
             mins = _mm512_fmadd_ps(scales16(b + 288), _mm512_set1_ps(xs[i]), mins);
         }
@@ -56,6 +59,7 @@ static void groups_q8_0(const uint8_t *g, int64_t rb, int64_t n, const float *x,
         const uint8_t *b = g;
         __m512 acc = _mm512_setzero_ps();
         for (int64_t i = 0; i < n / 32; i++, b += PKV_PACK_ROWS * 34) {
+            pkv_prefetch_ahead(b, PKV_PACK_ROWS * 34);
             const float *xb = x + 32 * i;
             __m512 s0 = _mm512_setzero_ps(), s1 = _mm512_setzero_ps(), s2 = _mm512_setzero_ps(), s3 = _mm512_setzero_ps();
             for (int k = 0; k < 32; k += 4) {

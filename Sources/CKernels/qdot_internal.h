@@ -31,6 +31,17 @@ static inline int pkv_pack_shape_of(int type, pkv_pack_shape *s) {
 typedef void (*pkv_groups_fn)(const uint8_t *g, int64_t row_bytes, int64_t n, const float *x,
                               const float *xs, float *y, int64_t groups);
 void pkv_fill_groups_scalar(pkv_groups_fn table[PKV_TYPE_SLOTS]);
+
+// How far ahead of a packed group stream the group kernels prefetch. With the hardware prefetcher
+// alone, 2 Zen 4 threads read the default model's 66 MB of Q4_1 layers at 21 GB/s; prefetching
+// 4 KB ahead they read 30 (0.5–8 KB were tried; 4–8 KB did best).
+#define PKV_GROUP_PREFETCH_AHEAD 4096
+// Prefetches one packed block's `bytes` that lie PKV_GROUP_PREFETCH_AHEAD past b. Past a
+// matrix's end this touches nothing it needs, and a prefetch never faults.
+static inline void pkv_prefetch_ahead(const uint8_t *b, int64_t bytes) {
+    const uintptr_t at = (uintptr_t)b + PKV_GROUP_PREFETCH_AHEAD;
+    for (int64_t l = 0; l < bytes; l += 64) __builtin_prefetch((const void *)(at + (uintptr_t)l), 0, 3);
+}
 void pkv_fill_groups_avx2(pkv_groups_fn table[PKV_TYPE_SLOTS]);
 void pkv_fill_groups_avx512(pkv_groups_fn table[PKV_TYPE_SLOTS]);
 
