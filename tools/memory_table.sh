@@ -2,15 +2,16 @@
 # KV bytes and peak RSS per policy and budget for one long prompt (the paper's memory table,
 # on this model): one fresh process per cell so each peak RSS is its own. Timing is not reported:
 # this measures memory, so it may run niced next to other work.
-# Usage: tools/memory_table.sh [CONTEXT] [BUDGETS] [POLICIES]   (needs a release build)
+# Usage: [KV_DTYPE=f32|f16] tools/memory_table.sh [CONTEXT] [BUDGETS] [POLICIES]   (needs a release build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN="${PYRAMIDKV_BIN:-.build/release/pyramidkv}"
 CONTEXT="${1:-8000}"
 BUDGETS="${2:-64 128 256 512 2048}"
 POLICIES="${3:-streamingllm h2o snapkv pyramidkv adakv l2norm}"
+KV_DTYPE="${KV_DTYPE:-f32}"
 row() {  # policy budget layout
-  local args=(--context "$CONTEXT" --decode 1 --json)
+  local args=(--context "$CONTEXT" --decode 1 --kv-dtype "$KV_DTYPE" --json)
   [ "$1" = fullkv ] || args+=(--policy "$1" --budget "$2")
   "$BIN" bench "${args[@]}" --layout "$3" | python3 -c '
 import json, sys
@@ -21,7 +22,7 @@ rss = row["peak_rss_mib"]
 print(f"| {policy} | {budget} | {layout} | {kv:.1f} | {rss:.0f} |")
 ' "$1" "$2" "$3"
 }
-echo "Prompt: $CONTEXT tokens (haystack essays). One process per row."
+echo "Prompt: $CONTEXT tokens (haystack essays), KV cache $KV_DTYPE. One process per row."
 echo
 echo "| policy | budget | layout | KV MiB | peak RSS MiB |"
 echo "|---|---|---|---|---|"
