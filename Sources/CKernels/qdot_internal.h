@@ -31,6 +31,8 @@ static inline int pkv_pack_shape_of(int type, pkv_pack_shape *s) {
 typedef void (*pkv_groups_fn)(const uint8_t *g, int64_t row_bytes, int64_t n, const float *x,
                               const float *xs, float *y, int64_t groups);
 void pkv_fill_groups_scalar(pkv_groups_fn table[PKV_TYPE_SLOTS]);
+void pkv_fill_groups_avx2(pkv_groups_fn table[PKV_TYPE_SLOTS]);
+void pkv_fill_groups_avx512(pkv_groups_fn table[PKV_TYPE_SLOTS]);
 
 // How far ahead of a packed group stream the group kernels prefetch. With the hardware prefetcher
 // alone, 2 Zen 4 threads read the default model's 66 MB of Q4_1 layers at 21 GB/s; prefetching
@@ -42,8 +44,6 @@ static inline void pkv_prefetch_ahead(const uint8_t *b, int64_t bytes) {
     const uintptr_t at = (uintptr_t)b + PKV_GROUP_PREFETCH_AHEAD;
     for (int64_t l = 0; l < bytes; l += 64) __builtin_prefetch((const void *)(at + (uintptr_t)l), 0, 3);
 }
-void pkv_fill_groups_avx2(pkv_groups_fn table[PKV_TYPE_SLOTS]);
-void pkv_fill_groups_avx512(pkv_groups_fn table[PKV_TYPE_SLOTS]);
 
 // x quantized per 32-element block for the int8-activation kernels (as llama.cpp's Q8 activations):
 // q = round(x/d) with d = max|x|/127; the fp32 block sums stay exact for the Q4_1 min term.
