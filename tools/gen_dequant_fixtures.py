@@ -14,10 +14,10 @@ from gguf import GGMLQuantizationType as T
 from gguf.quants import dequantize
 
 OUT = pathlib.Path(__file__).resolve().parent.parent / "Tests/KVEngineTests/Fixtures/dequant_fixtures.json"
-TYPES = ["F32", "F16", "BF16", "Q4_0", "Q4_1", "Q8_0", "Q4_K", "Q5_K", "Q6_K"]
+TYPES = ["F32", "F16", "BF16", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q8_0", "Q4_K", "Q5_K", "Q6_K"]
 # Byte offsets of the fp16 scale fields inside each block, set to sane values so the
 # dequantized numbers are finite and exercise sign and magnitude.
-F16_FIELDS = {"Q4_0": [0], "Q4_1": [0, 2], "Q8_0": [0], "Q4_K": [0, 2], "Q5_K": [0, 2], "Q6_K": [208]}
+F16_FIELDS = {"Q4_0": [0], "Q4_1": [0, 2], "Q5_0": [0], "Q5_1": [0, 2], "Q8_0": [0], "Q4_K": [0, 2], "Q5_K": [0, 2], "Q6_K": [208]}
 
 
 def random_blocks(name, rng, n_blocks):

@@ -69,6 +69,40 @@ void pkv_dequant_q4_1(const void *src, float *y, int64_t n) {
     }
 }
 
+// block_q5_0: d (f16), qh[4] (bit j: element j's fifth bit), qs[16]; values (q − 16)·d.
+void pkv_dequant_q5_0(const void *src, float *y, int64_t n) {
+    const uint8_t *b = src;
+    for (int64_t i = 0; i < n / 32; i++, b += 22, y += 32) {
+        const float d = rdh(b);
+        uint32_t qh;
+        memcpy(&qh, b + 2, 4);
+        const uint8_t *qs = b + 6;
+        for (int j = 0; j < 16; j++) {
+            const int x0 = (int)((qs[j] & 0x0f) | (((qh >> j) << 4) & 0x10)) - 16;
+            const int x1 = (int)((qs[j] >> 4) | ((qh >> (j + 12)) & 0x10)) - 16;
+            y[j] = x0 * d;
+            y[j + 16] = x1 * d;
+        }
+    }
+}
+
+// block_q5_1: d, m (f16), qh[4], qs[16]; values q·d + m.
+void pkv_dequant_q5_1(const void *src, float *y, int64_t n) {
+    const uint8_t *b = src;
+    for (int64_t i = 0; i < n / 32; i++, b += 24, y += 32) {
+        const float d = rdh(b), m = rdh(b + 2);
+        uint32_t qh;
+        memcpy(&qh, b + 4, 4);
+        const uint8_t *qs = b + 8;
+        for (int j = 0; j < 16; j++) {
+            const int x0 = (int)((qs[j] & 0x0f) | (((qh >> j) << 4) & 0x10));
+            const int x1 = (int)((qs[j] >> 4) | ((qh >> (j + 12)) & 0x10));
+            y[j] = x0 * d + m;
+            y[j + 16] = x1 * d + m;
+        }
+    }
+}
+
 void pkv_dequant_q8_0(const void *src, float *y, int64_t n) {
     const uint8_t *b = src;
     for (int64_t i = 0; i < n / 32; i++, b += 34, y += 32) {

@@ -132,16 +132,14 @@ static void rows_q8_0(const uint8_t *w, int64_t rb, int64_t n, const float *x, c
     }
 }
 
-PKV_KQUANT_ROWS(rows_q4_k, pkv_dequant_q4_k, 144, dot_f32)
-PKV_KQUANT_ROWS(rows_q5_k, pkv_dequant_q5_k, 176, dot_f32)
-PKV_KQUANT_ROWS(rows_q6_k, pkv_dequant_q6_k, 210, dot_f32)
+PKV_BLOCK_ROWS_ALL(dot_f32)
 
 #pragma clang attribute pop
 
 void pkv_fill_rows_avx512(pkv_rows_fn t[PKV_TYPE_SLOTS]) {
     t[SLOT_F32] = rows_f32; t[SLOT_F16] = rows_f16; t[SLOT_BF16] = rows_bf16;
     t[SLOT_Q4_0] = rows_q4_0; t[SLOT_Q4_1] = rows_q4_1; t[SLOT_Q8_0] = rows_q8_0;
-    t[SLOT_Q4_K] = rows_q4_k; t[SLOT_Q5_K] = rows_q5_k; t[SLOT_Q6_K] = rows_q6_k;
+    PKV_BLOCK_ROWS_FILL(t);
 }
 #else
 void pkv_fill_rows_avx512(pkv_rows_fn t[PKV_TYPE_SLOTS]) { pkv_fill_rows_scalar(t); }

@@ -3,36 +3,55 @@
 #define PKV_QDOT_INTERNAL_H
 #include "CKernels.h"
 
-#define PKV_TYPE_SLOTS 9
+#define PKV_TYPE_SLOTS 11
 
 // y[r] = dot(row r of w, x) for r < rows. Rows are `row_bytes` apart and hold `n` elements in
 // the kernel's ggml type; `xs` holds the sums of x over each 32-element block (Q4_1 needs them).
 typedef void (*pkv_rows_fn)(const uint8_t *w, int64_t row_bytes, int64_t n, const float *x,
                             const float *xs, float *y, int64_t rows);
 
-// The GGUF block of a type qpack.c packs: its bytes and its leading f16 fields (d; d and m for
-// Q4_1); the rest is the payload (nibble bytes or int8 quants). 0 for types it does not pack.
+// The GGUF block of a type qpack.c packs: its bytes and elements, and its f16 fields (d; d and m
+// for Q4_1, Q5_1 and the K-quants' d, dmin), `fields_at` bytes into the block (0, or 208 for
+// Q6_K, whose d comes last); every other byte is payload (quants, high bits, sub-block scales),
+// kept in the block's order. 0 for types it does not pack.
 typedef struct {
     int64_t block_bytes;
     int64_t fields;
+    int64_t fields_at;
+    int64_t block_elements;
 } pkv_pack_shape;
 
 static inline int pkv_pack_shape_of(int type, pkv_pack_shape *s) {
     switch (type) {
-    case 2: *s = (pkv_pack_shape){ 18, 1 }; return 1;  // Q4_0
-    case 3: *s = (pkv_pack_shape){ 20, 2 }; return 1;  // Q4_1
-    case 8: *s = (pkv_pack_shape){ 34, 1 }; return 1;  // Q8_0
+    case 2: *s = (pkv_pack_shape){ 18, 1, 0, 32 }; return 1;     // Q4_0: d, qs[16]
+    case 3: *s = (pkv_pack_shape){ 20, 2, 0, 32 }; return 1;     // Q4_1: d, m, qs[16]
+    case 6: *s = (pkv_pack_shape){ 22, 1, 0, 32 }; return 1;     // Q5_0: d, qh[4], qs[16]
+    case 7: *s = (pkv_pack_shape){ 24, 2, 0, 32 }; return 1;     // Q5_1: d, m, qh[4], qs[16]
+    case 8: *s = (pkv_pack_shape){ 34, 1, 0, 32 }; return 1;     // Q8_0: d, qs[32]
+    case 12: *s = (pkv_pack_shape){ 144, 2, 0, 256 }; return 1;  // Q4_K: d, dmin, scales[12], qs[128]
+    case 13: *s = (pkv_pack_shape){ 176, 2, 0, 256 }; return 1;  // Q5_K: d, dmin, scales[12], qh[32], qs[128]
+    case 14: *s = (pkv_pack_shape){ 210, 1, 208, 256 }; return 1; // Q6_K: ql[128], qh[64], scales[16], d
     default: return 0;
     }
 }
 
+// Payload bytes of a packed block: the GGUF block less its f16 fields.
+static inline int64_t pkv_pack_payload(const pkv_pack_shape *s) { return s->block_bytes - 2 * s->fields; }
+
+// Row r's GGUF block from one packed block of 16 rows (qpack.c's layout).
+void pkv_unpack_block(const pkv_pack_shape *s, const uint8_t *packed_block, int r, uint8_t *out);
+
 // y[16g + r] = dot(row r of packed group g, x) for g < groups (qpack.c's layout); groups are
-// PKV_PACK_ROWS · row_bytes apart. Only Q4_0, Q4_1 and Q8_0 have such kernels.
+// PKV_PACK_ROWS · row_bytes apart. Every type qpack.c packs has such kernels.
 typedef void (*pkv_groups_fn)(const uint8_t *g, int64_t row_bytes, int64_t n, const float *x,
                               const float *xs, float *y, int64_t groups);
 void pkv_fill_groups_scalar(pkv_groups_fn table[PKV_TYPE_SLOTS]);
 void pkv_fill_groups_avx2(pkv_groups_fn table[PKV_TYPE_SLOTS]);
 void pkv_fill_groups_avx512(pkv_groups_fn table[PKV_TYPE_SLOTS]);
+// The K-quant, Q5_0 and Q5_1 group kernels (qdot16_kq_*.c), added to a variant's table.
+void pkv_fill_groups_kq_scalar(pkv_groups_fn table[PKV_TYPE_SLOTS]);
+void pkv_fill_groups_kq_avx2(pkv_groups_fn table[PKV_TYPE_SLOTS]);
+void pkv_fill_groups_kq_avx512(pkv_groups_fn table[PKV_TYPE_SLOTS]);
 
 // How far ahead of a packed group stream the group kernels prefetch. With the hardware prefetcher
 // alone, 2 Zen 4 threads read the default model's 66 MB of Q4_1 layers at 21 GB/s; prefetching
@@ -75,25 +94,38 @@ void pkv_fill_rows_avx512(pkv_rows_fn table[PKV_TYPE_SLOTS]);
 // fp32 dot products per variant (used for K-quants after a block is dequantized).
 float pkv_dot_f32_scalar(const float *a, const float *b, int64_t n);
 
-enum { SLOT_F32, SLOT_F16, SLOT_BF16, SLOT_Q4_0, SLOT_Q4_1, SLOT_Q8_0, SLOT_Q4_K, SLOT_Q5_K, SLOT_Q6_K };
+enum { SLOT_F32, SLOT_F16, SLOT_BF16, SLOT_Q4_0, SLOT_Q4_1, SLOT_Q8_0, SLOT_Q4_K, SLOT_Q5_K, SLOT_Q6_K, SLOT_Q5_0, SLOT_Q5_1 };
 
 static inline uint16_t pkv_rd16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
 
-// K-quant rows: dequantize one 256-element super-block into L1 and dot it with x.
-#define PKV_KQUANT_ROWS(NAME, DEQUANT, BLOCK_BYTES, DOT)                                        \
+// Rows of a block type without a dot kernel of its own (K-quants, Q5_0, Q5_1 in the file's
+// layout; packed rows use the group kernels): dequantize one block into L1 and dot it with x.
+#define PKV_BLOCK_ROWS(NAME, DEQUANT, BLOCK_ELEMENTS, BLOCK_BYTES, DOT)                         \
     static void NAME(const uint8_t *w, int64_t rb, int64_t n, const float *x, const float *xs, \
                      float *y, int64_t rows) {                                                 \
         (void)xs;                                                                              \
-        float buf[256] __attribute__((aligned(64)));                                           \
+        float buf[BLOCK_ELEMENTS] __attribute__((aligned(64)));                                \
         for (int64_t r = 0; r < rows; r++) {                                                   \
             const uint8_t *b = w + r * rb;                                                     \
             float acc = 0.0f;                                                                  \
-            for (int64_t i = 0; i < n / 256; i++) {                                            \
-                DEQUANT(b + i * (BLOCK_BYTES), buf, 256);                                      \
-                acc += DOT(buf, x + 256 * i, 256);                                             \
+            for (int64_t i = 0; i < n / (BLOCK_ELEMENTS); i++) {                               \
+                DEQUANT(b + i * (BLOCK_BYTES), buf, BLOCK_ELEMENTS);                           \
+                acc += DOT(buf, x + (BLOCK_ELEMENTS) * i, BLOCK_ELEMENTS);                     \
             }                                                                                  \
             y[r] = acc;                                                                        \
         }                                                                                      \
     }
+// Every file's row kernels for the types above, with its own fp32 dot.
+#define PKV_BLOCK_ROWS_ALL(DOT)                                           \
+    PKV_BLOCK_ROWS(rows_q4_k, pkv_dequant_q4_k, 256, 144, DOT)            \
+    PKV_BLOCK_ROWS(rows_q5_k, pkv_dequant_q5_k, 256, 176, DOT)            \
+    PKV_BLOCK_ROWS(rows_q6_k, pkv_dequant_q6_k, 256, 210, DOT)            \
+    PKV_BLOCK_ROWS(rows_q5_0, pkv_dequant_q5_0, 32, 22, DOT)              \
+    PKV_BLOCK_ROWS(rows_q5_1, pkv_dequant_q5_1, 32, 24, DOT)
+#define PKV_BLOCK_ROWS_FILL(t)                                                              \
+    do {                                                                                    \
+        (t)[SLOT_Q4_K] = rows_q4_k; (t)[SLOT_Q5_K] = rows_q5_k; (t)[SLOT_Q6_K] = rows_q6_k; \
+        (t)[SLOT_Q5_0] = rows_q5_0; (t)[SLOT_Q5_1] = rows_q5_1;                             \
+    } while (0)
 
 #endif

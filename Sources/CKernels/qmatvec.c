@@ -12,7 +12,7 @@ static void pkv_out_of_memory(const char *what, int64_t bytes) {
 
 static pkv_rows_fn tables[3][PKV_TYPE_SLOTS];
 static pkv_rows8_fn tables8[3][PKV_TYPE_SLOTS];  // int8-activation kernels (Q4_0, Q4_1, Q8_0)
-static pkv_groups_fn tables16[3][PKV_TYPE_SLOTS]; // packed 16-row groups (Q4_0, Q4_1, Q8_0)
+static pkv_groups_fn tables16[3][PKV_TYPE_SLOTS]; // packed 16-row groups (every type qpack.c packs)
 static int tables_ready;
 static int current_variant = -1;
 static int current_activations = PKV_ACTIVATIONS_F32;
@@ -24,6 +24,8 @@ int pkv_type_slot(int t) {
     case 30: return SLOT_BF16;
     case 2: return SLOT_Q4_0;
     case 3: return SLOT_Q4_1;
+    case 6: return SLOT_Q5_0;
+    case 7: return SLOT_Q5_1;
     case 8: return SLOT_Q8_0;
     case 12: return SLOT_Q4_K;
     case 13: return SLOT_Q5_K;
@@ -55,6 +57,9 @@ static void ensure_tables(void) {
     pkv_fill_groups_scalar(tables16[PKV_VARIANT_SCALAR]);
     pkv_fill_groups_avx2(tables16[PKV_VARIANT_AVX2]);
     pkv_fill_groups_avx512(tables16[PKV_VARIANT_AVX512]);
+    pkv_fill_groups_kq_scalar(tables16[PKV_VARIANT_SCALAR]);
+    pkv_fill_groups_kq_avx2(tables16[PKV_VARIANT_AVX2]);
+    pkv_fill_groups_kq_avx512(tables16[PKV_VARIANT_AVX512]);
     pkv_fill_rows8_scalar(tables8[PKV_VARIANT_SCALAR]);
     pkv_fill_rows8_avx2(tables8[PKV_VARIANT_AVX2]);
     if (pkv_cpu_has_vnni()) pkv_fill_rows8_vnni(tables8[PKV_VARIANT_AVX512]);
@@ -194,6 +199,8 @@ static void dequant_segment(int type, const void *src, float *dst, int64_t count
     case 30: pkv_dequant_bf16(src, dst, count); break;
     case 2: pkv_dequant_q4_0(src, dst, count); break;
     case 3: pkv_dequant_q4_1(src, dst, count); break;
+    case 6: pkv_dequant_q5_0(src, dst, count); break;
+    case 7: pkv_dequant_q5_1(src, dst, count); break;
     case 8: pkv_dequant_q8_0(src, dst, count); break;
     case 12: pkv_dequant_q4_k(src, dst, count); break;
     case 13: pkv_dequant_q5_k(src, dst, count); break;

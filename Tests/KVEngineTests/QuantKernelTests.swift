@@ -43,8 +43,8 @@ struct QuantKernelTests {
         case .f32: b = withUnsafeBytes(of: Float(rng.unit() * 2 - 1)) { Array($0) }
         case .f16: b = f16(Float(rng.unit() * 2 - 1))
         case .bf16: b = withUnsafeBytes(of: Float(rng.unit() * 2 - 1)) { Array($0[2...3]) }
-        case .q4_0, .q8_0: b.replaceSubrange(0..<2, with: scale())
-        case .q4_1, .q4_K, .q5_K: b.replaceSubrange(0..<2, with: scale()); b.replaceSubrange(2..<4, with: scale())
+        case .q4_0, .q5_0, .q8_0: b.replaceSubrange(0..<2, with: scale())
+        case .q4_1, .q5_1, .q4_K, .q5_K: b.replaceSubrange(0..<2, with: scale()); b.replaceSubrange(2..<4, with: scale())
         case .q6_K: b.replaceSubrange(208..<210, with: scale())
         }
         return b
@@ -81,25 +81,26 @@ struct QuantKernelTests {
         #expect(worst < 2e-4, "\(type.name) \(variant.rawValue): worst error \(worst)")
     }
 
-    static let packedTypes: [GGMLType] = [.q4_0, .q4_1, .q8_0]
+    static let packedTypes: [GGMLType] = GGMLType.allCases.filter { $0.blockSize > 1 }
 
     @Test("16-row packed groups: every packed type and variant matches dequantize-then-multiply",
           arguments: QuantKernelTests.packedTypes, QuantKernelTests.variants)
     func packedTypeAndVariant(type: GGMLType, variant: KernelVariant) throws {
         let dir = try TemporaryDirectory()
-        let f = try Self.randomGGUF([("w", type, 96)], columns: 576, seed: UInt64(type.rawValue) + 40, in: dir)
-        let packed = try QuantMatrix(gguf: f, tensors: [(name: "w", rows: 96)], columns: 576)
-        let plain = try QuantMatrix(gguf: f, tensors: [(name: "w", rows: 96)], columns: 576, pack: false)
+        let columns = type.blockSize == 256 ? 768 : 576
+        let f = try Self.randomGGUF([("w", type, 96)], columns: columns, seed: UInt64(type.rawValue) + 40, in: dir)
+        let packed = try QuantMatrix(gguf: f, tensors: [(name: "w", rows: 96)], columns: columns)
+        let plain = try QuantMatrix(gguf: f, tensors: [(name: "w", rows: 96)], columns: columns, pack: false)
         #expect(packed.isPacked && !plain.isPacked)
         let worst = Self.check(packed, variant: variant, seed: 8)
         #expect(worst < 2e-4, "\(type.name) \(variant.rawValue) packed: worst error \(worst)")
         // Dequantizing packed rows is ggml's dequantization, bit for bit, and so is a row lookup.
-        var a = [Float](repeating: 0, count: 96 * 576), b = a
+        var a = [Float](repeating: 0, count: 96 * columns), b = a
         a.withUnsafeMutableBufferPointer { packed.dequantize(into: $0.baseAddress!) }
         b.withUnsafeMutableBufferPointer { plain.dequantize(into: $0.baseAddress!) }
         #expect(a == b, "\(type.name): packed dequantization differs")
         for r in [0, 15, 16, 57, 95] {
-            var p = [Float](repeating: .nan, count: 576), q = p
+            var p = [Float](repeating: .nan, count: columns), q = p
             p.withUnsafeMutableBufferPointer { packed.row(r, into: $0.baseAddress!) }
             q.withUnsafeMutableBufferPointer { plain.row(r, into: $0.baseAddress!) }
             #expect(p == q, "\(type.name) row \(r)")

@@ -13,6 +13,8 @@ void pkv_dequant_f16(const void *src, float *dst, int64_t n);
 void pkv_dequant_bf16(const void *src, float *dst, int64_t n);
 void pkv_dequant_q4_0(const void *src, float *dst, int64_t n);
 void pkv_dequant_q4_1(const void *src, float *dst, int64_t n);
+void pkv_dequant_q5_0(const void *src, float *dst, int64_t n);
+void pkv_dequant_q5_1(const void *src, float *dst, int64_t n);
 void pkv_dequant_q8_0(const void *src, float *dst, int64_t n);
 void pkv_dequant_q4_k(const void *src, float *dst, int64_t n);
 void pkv_dequant_q5_k(const void *src, float *dst, int64_t n);
@@ -85,8 +87,8 @@ typedef struct {
 } pkv_qsegment;
 
 // ---- weights repacked for decode ---------------------------------------------------------
-// Rows interleaved PKV_PACK_ROWS at a time, block by block (Q4_0, Q4_1, Q8_0): one SIMD lane
-// per row. The packed bytes are as many as the rows' (rows · row_bytes).
+// Rows interleaved PKV_PACK_ROWS at a time, block by block (Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q4_K,
+// Q5_K, Q6_K): one SIMD lane per row. The packed bytes are as many as the rows' (rows · row_bytes).
 #define PKV_PACK_ROWS 16
 // Whether `rows` rows of ggml type `type` can be packed.
 int pkv_pack_supported(int type, int64_t rows);

@@ -20,6 +20,8 @@ public enum Dequantize {
         case .bf16: pkv_dequant_bf16(src, out, n)
         case .q4_0: pkv_dequant_q4_0(src, out, n)
         case .q4_1: pkv_dequant_q4_1(src, out, n)
+        case .q5_0: pkv_dequant_q5_0(src, out, n)
+        case .q5_1: pkv_dequant_q5_1(src, out, n)
         case .q8_0: pkv_dequant_q8_0(src, out, n)
         case .q4_K: pkv_dequant_q4_k(src, out, n)
         case .q5_K: pkv_dequant_q5_k(src, out, n)

@@ -1,7 +1,7 @@
 import CKernels
 
-/// A weight matrix kept in its GGUF block type. Q4_0, Q4_1 and Q8_0 tensors (whose rows come
-/// 16 at a time) are repacked at load, 16 rows interleaved block by block (`pkv_pack16`), into
+/// A weight matrix kept in its GGUF block type. Quantized tensors (Q4_0, Q4_1, Q5_0, Q5_1, Q8_0,
+/// Q4_K, Q5_K, Q6_K) whose rows come 16 at a time are repacked at load, 16 rows interleaved block by block (`pkv_pack16`), into
 /// memory of their own, and the file's pages they came from are given back: resident memory
 /// stays the weights' size. Other types are read in place from the memory-mapped file.
 /// Rows are [out][in] as ggml stores them; a matrix may stack several tensors row-wise
