@@ -29,11 +29,12 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "RULER samples per task.") var rulerSamples = 5
     @Option(help: "Synthetic LongBench records per task (0 skips them; the default model scores 0 on them).")
     var longbenchSamples = 0
-    @Option(help: "BLAS threads (default: all cores).") var threads: Int?
+    @Option(help: "Threads for the engine kernels and BLAS (default: all cores).") var threads: Int?
 
     func run() async throws {
         BLASSetup.ensureFastKernel()
         try KernelRuntime.requireF32ActivationsForFleet()
+        try KernelRuntime.ensureConfigured()
         if let threads { KernelRuntime.setThreads(max(1, threads)) }
         let started = Date()
         let fm = FileManager.default
@@ -89,7 +90,7 @@ struct DemoCommand: AsyncParsableCommand {
         defer { _ = signals }
         let worker = WorkerLoop(
             client: WorkerClient(connection: CoordinatorConnection(endpoint: CoordinatorEndpoint(baseURL: base, token: tokens.workerToken))),
-            workerId: "demo-\(getpid())", models: models, hardware: WorkerLoop.localHardware(threads: BLASRuntime.threads),
+            workerId: "demo-\(getpid())", models: models, hardware: WorkerLoop.localHardware(threads: KernelRuntime.threads),
             haystackDirectory: DefaultAssets.haystackDirectory, stop: stop, idleSeconds: 0.5, exitWhenIdle: true,
             prefillCacheBytes: 3 << 30,
             log: { line in FileHandle.standardError.write(Data("  worker: \(line)\n".utf8)) })

@@ -22,6 +22,7 @@ struct WorkerCommand: AsyncParsableCommand {
     func run() async throws {
         BLASSetup.ensureFastKernel()
         try KernelRuntime.requireF32ActivationsForFleet()
+        try KernelRuntime.ensureConfigured()
         if let threads {
             guard threads > 0 else { throw ValidationError("--threads must be ≥ 1 (got \(threads))") }
             KernelRuntime.setThreads(threads)
@@ -34,7 +35,7 @@ struct WorkerCommand: AsyncParsableCommand {
         let loop = WorkerLoop(
             client: WorkerClient(connection: CoordinatorConnection(endpoint: endpoint, retry: .patient)),
             workerId: id, models: ModelStore(directories: [modelsDir ?? DefaultAssets.home + "/models"]),
-            hardware: WorkerLoop.localHardware(threads: BLASRuntime.threads),
+            hardware: WorkerLoop.localHardware(threads: KernelRuntime.threads),
             haystackDirectory: haystack ?? DefaultAssets.haystackDirectory, stop: stop, exitWhenIdle: exitWhenIdle,
             prefillCacheBytes: max(0, prefillCacheMib) << 20,
             log: { line in FileHandle.standardError.write(Data("pyramidkv worker \(id): \(line)\n".utf8)) })

@@ -96,14 +96,17 @@ public enum KernelRuntime {
     }
 
     private static let startup: Result<Void, EngineError> = {
+        // OpenBLAS starts with a thread per core; the pool takes that count and OpenBLAS runs
+        // single-threaded inside the pool's slices (BLAS).
         if pkv_pool_threads() == 1 { _ = pkv_pool_set_threads(Int32(max(1, BLASRuntime.threads))) }
+        BLASRuntime.setThreads(1)
         do { try configureFromEnvironment() } catch let e as EngineError { return .failure(e) } catch { fatalError("\(error)") }
         return .success(())
     }()
 
-    /// Threads for the engine's own kernels and for OpenBLAS alike.
+    /// Threads for the engine's kernels, OpenBLAS's products included (split over the pool).
     public static func setThreads(_ n: Int) {
-        BLASRuntime.setThreads(max(1, n))
+        BLASRuntime.setThreads(1)
         _ = pkv_pool_set_threads(Int32(max(1, n)))
     }
 

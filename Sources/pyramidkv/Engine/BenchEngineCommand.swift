@@ -111,7 +111,7 @@ struct BenchEngineCommand: ParsableCommand {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = ["python3", script, "--model", try model.resolvedPath(), "--context", lengths.map(String.init).joined(separator: ","),
-                       "--decode", String(decode), "--threads", String(BLASRuntime.threads), "--repeats", String(repeats)]
+                       "--decode", String(decode), "--threads", String(KernelRuntime.threads), "--repeats", String(repeats)]
         let out = Pipe()
         p.standardOutput = out
         try p.run()

@@ -28,5 +28,5 @@ enum BLASSetup {
         FileHandle.standardError.write(Data("pyramidkv: warning: OpenBLAS uses slow kernel \(core); re-exec failed\n".utf8))
     }
 
-    static var summary: String { "OpenBLAS \(BLASRuntime.coreName), \(BLASRuntime.threads) threads" }
+    static var summary: String { "OpenBLAS \(BLASRuntime.coreName), split over \(KernelRuntime.threads) threads" }
 }
