@@ -10,23 +10,7 @@
 // The sub-block scales are unpacked in registers, one lane per row, so the packed bytes are the
 // GGUF bytes; the min and offset terms use x's 32-element sums (xs), as Q4_1's kernels do.
 
-// Byte k of a packed block's payload for the lanes at h: slice k starts 16·k bytes in.
-#define KQ_SLICE(b, k, h) ((b) + 16 * (k) + (h))
-
-// The eight 6-bit scales and mins of a Q4_K/Q5_K super-block (ggml's get_scale_min_k4), from the
-// 12 scale bytes at payload slice 0.
-static inline __attribute__((always_inline)) void KQ_NAME(scales_k4)(const uint8_t *b, int h, kq_vi sc[8],
-                                                                       kq_vi mn[8]) {
-    const kq_vi m63 = KQ_I(63), m15 = KQ_I(15);
-    kq_vi s[12];
-    for (int k = 0; k < 12; k++) s[k] = KQ_U8(KQ_SLICE(b, k, h));
-    for (int j = 0; j < 4; j++) {
-        sc[j] = KQ_AND(s[j], m63);
-        mn[j] = KQ_AND(s[j + 4], m63);
-        sc[j + 4] = KQ_OR(KQ_AND(s[j + 8], m15), KQ_SLL(KQ_SRL(s[j], 6), 4));
-        mn[j + 4] = KQ_OR(KQ_SRL(s[j + 8], 4), KQ_SLL(KQ_SRL(s[j + 4], 6), 4));
-    }
-}
+#include "qdot16_kq_scales.h"
 
 // Q4_K and Q5_K (`five` = 1): payload = scales[12], (qh[32],) qs[128]; fields d, dmin. Chunk c of
 // 64 elements: byte l's low nibble is element 64c + l (sub-block 2c), its high nibble element

@@ -67,16 +67,34 @@ static inline void pkv_prefetch_ahead(const uint8_t *b, int64_t bytes) {
 // x quantized per 32-element block for the int8-activation kernels (as llama.cpp's Q8 activations):
 // q = round(x/d) with d = max|x|/127; the fp32 block sums stay exact for the Q4_1 min term.
 typedef struct {
-    const int8_t *q;     // [n]
-    const float *d;      // [n/32] scales
-    const float *sum;    // [n/32] Σx over the block, fp32 (exact)
-    const int32_t *qsum; // [n/32] Σq over the block
+    const int8_t *q;       // [n]
+    const float *d;        // [n/32] scales
+    const float *sum;      // [n/32] Σx over the block, fp32 (exact)
+    const int32_t *qsum;   // [n/32] Σq over the block
+    const int32_t *qsum16; // [n/16] Σq over each half block (Q6_K's 16-element sub-blocks)
 } pkv_xq8;
 
 // y[r] = dot(row r of w, x) from int8 activations; only Q4_0, Q4_1 and Q8_0 have such kernels.
 typedef void (*pkv_rows8_fn)(const uint8_t *w, int64_t row_bytes, int64_t n, const pkv_xq8 *x, float *y, int64_t rows);
 
-void pkv_quantize_x8(const float *x, int64_t n, int8_t *q, float *d, float *sum, int32_t *qsum);
+void pkv_quantize_x8(const float *x, int64_t n, int8_t *q, float *d, float *sum, int32_t *qsum, int32_t *qsum16);
+// Bytes the quantized form of `rows` activation rows of n elements takes, and those rows (row t
+// at x + t·ldx) quantized into such a buffer (`buf`, 64-byte aligned), row after row in each
+// array (q[t·n…], d[t·n/32…], …); the views point into it.
+int64_t pkv_xq8_bytes(int64_t n, int64_t rows);
+pkv_xq8 pkv_xq8_quantize(const float *x, int64_t ldx, int64_t n, int64_t rows, void *buf);
+
+// y[t·ldy + 16g + r] = dot(row r of packed group g, activation row t) for t < rows_x, from int8
+// activations (x[t] quantized as pkv_quantize_x8 does, n elements a row). The integers are those
+// of pkv_groups8 in qdot16_int8_scalar.c; only the fp32 order of the per-block terms differs.
+// Q5_0, Q5_1, Q4_K, Q5_K and Q6_K have such kernels.
+typedef void (*pkv_groups8_fn)(const uint8_t *g, int64_t row_bytes, int64_t n, const pkv_xq8 *x, int64_t rows_x,
+                               float *y, int64_t ldy, int64_t groups);
+void pkv_fill_groups8_scalar(pkv_groups8_fn table[PKV_TYPE_SLOTS]);
+void pkv_fill_groups8_avx2(pkv_groups8_fn table[PKV_TYPE_SLOTS]);
+// AVX512-VNNI with VBMI (vpermb turns four byte slices into one dword per row).
+void pkv_fill_groups8_vnni(pkv_groups8_fn table[PKV_TYPE_SLOTS]);
+int pkv_cpu_has_vbmi(void);
 void pkv_fill_rows8_scalar(pkv_rows8_fn table[PKV_TYPE_SLOTS]);
 void pkv_fill_rows8_avx2(pkv_rows8_fn table[PKV_TYPE_SLOTS]);
 // AVX512-VNNI (vpdpbusd) on 256-bit vectors; needs avx512vl and avx512vnni.

@@ -13,6 +13,7 @@ static void pkv_out_of_memory(const char *what, int64_t bytes) {
 static pkv_rows_fn tables[3][PKV_TYPE_SLOTS];
 static pkv_rows8_fn tables8[3][PKV_TYPE_SLOTS];  // int8-activation kernels (Q4_0, Q4_1, Q8_0)
 static pkv_groups_fn tables16[3][PKV_TYPE_SLOTS]; // packed 16-row groups (every type qpack.c packs)
+static pkv_groups8_fn tables8g[3][PKV_TYPE_SLOTS]; // packed groups from int8 activations (K-quants, Q5)
 static int tables_ready;
 static int current_variant = -1;
 static int current_activations = PKV_ACTIVATIONS_F32;
@@ -64,6 +65,10 @@ static void ensure_tables(void) {
     pkv_fill_rows8_avx2(tables8[PKV_VARIANT_AVX2]);
     if (pkv_cpu_has_vnni()) pkv_fill_rows8_vnni(tables8[PKV_VARIANT_AVX512]);
     else pkv_fill_rows8_avx2(tables8[PKV_VARIANT_AVX512]);
+    pkv_fill_groups8_scalar(tables8g[PKV_VARIANT_SCALAR]);
+    pkv_fill_groups8_avx2(tables8g[PKV_VARIANT_AVX2]);
+    if (pkv_cpu_has_vnni() && pkv_cpu_has_vbmi()) pkv_fill_groups8_vnni(tables8g[PKV_VARIANT_AVX512]);
+    else pkv_fill_groups8_avx2(tables8g[PKV_VARIANT_AVX512]);
     tables_ready = 1;
 }
 
@@ -116,6 +121,7 @@ typedef struct {
     pkv_rows_fn *table;
     pkv_rows8_fn *table8;
     pkv_groups_fn *table16;
+    pkv_groups8_fn *table8g;
 } matvec_job;
 
 // Work is split in units of PKV_PACK_ROWS rows of one segment (the last unit of a segment may
@@ -123,7 +129,8 @@ typedef struct {
 // whatever the thread count.
 static int64_t units_of(const pkv_qsegment *g) { return (g->rows + PKV_PACK_ROWS - 1) / PKV_PACK_ROWS; }
 
-// Units [begin, end) of the stacked segments.
+// Units [begin, end) of the stacked segments. With int8 activations a packed segment takes its
+// int8 group kernel, an unpacked one its int8 row kernel (GGUF rows); a type with neither stays fp32.
 static void matvec_part(void *ctx, int64_t begin, int64_t end) {
     const matvec_job *j = ctx;
     int64_t first_unit = 0, first_row = 0;
@@ -136,11 +143,13 @@ static void matvec_part(void *ctx, int64_t begin, int64_t end) {
             const int64_t r0 = (lo - first_unit) * PKV_PACK_ROWS;
             const int64_t r1 = (hi - first_unit) * PKV_PACK_ROWS < g->rows ? (hi - first_unit) * PKV_PACK_ROWS : g->rows;
             float *y = j->y + first_row + r0;
-            const int int8 = j->x8 && j->table8[slot];
-            if (int8) j->table8[slot]((const uint8_t *)g->data + r0 * g->row_bytes, g->row_bytes, j->n, j->x8, y, r1 - r0);
+            const uint8_t *packed = (const uint8_t *)g->packed + r0 * g->row_bytes;
+            if (j->x8 && g->packed && j->table8g[slot])
+                j->table8g[slot](packed, g->row_bytes, j->n, j->x8, 1, y, 0, (r1 - r0) / PKV_PACK_ROWS);
+            else if (j->x8 && j->table8[slot])
+                j->table8[slot]((const uint8_t *)g->data + r0 * g->row_bytes, g->row_bytes, j->n, j->x8, y, r1 - r0);
             else if (g->packed && j->table16[slot])
-                j->table16[slot]((const uint8_t *)g->packed + r0 * g->row_bytes, g->row_bytes, j->n, j->x, j->xs, y,
-                                 (r1 - r0) / PKV_PACK_ROWS);
+                j->table16[slot](packed, g->row_bytes, j->n, j->x, j->xs, y, (r1 - r0) / PKV_PACK_ROWS);
             else j->table[slot]((const uint8_t *)g->data + r0 * g->row_bytes, g->row_bytes, j->n, j->x, j->xs, y, r1 - r0);
         }
         first_unit += units;
@@ -159,35 +168,89 @@ void pkv_qmatvec(const pkv_qsegment *segs, int32_t nsegs, int64_t n, const float
     int64_t rows = 0, units = 0;
     int int8 = 0;
     for (int32_t s = 0; s < nsegs; s++) {
+        const int slot = pkv_type_slot(segs[s].type);
         rows += segs[s].rows;
         units += units_of(&segs[s]);
-        if (activations == PKV_ACTIVATIONS_INT8 && tables8[variant][pkv_type_slot(segs[s].type)]) int8 = 1;
+        if (activations == PKV_ACTIVATIONS_INT8 && (tables8[variant][slot] || (segs[s].packed && tables8g[variant][slot])))
+            int8 = 1;
     }
-    int64_t blocks = n / 32;
-    // One allocation for x's block sums and, with int8 activations, its quantized form.
-    const size_t per_block = sizeof(float) + (int8 ? 32 + sizeof(float) + sizeof(int32_t) : 0);
+    const int64_t blocks = n / 32;
+    // One allocation for x's block sums (fp32) or its quantized form (whose sums are the same).
+    const int64_t bytes = int8 ? pkv_xq8_bytes(n, 1) : blocks * (int64_t)sizeof(float);
     _Alignas(64) unsigned char stack[16384];
-    unsigned char *buf = (size_t)blocks * per_block <= sizeof stack ? stack : malloc((size_t)blocks * per_block);
-    if (!buf) pkv_out_of_memory("activation block sums", (int64_t)((size_t)blocks * per_block));
-    float *xs = (float *)buf;
+    unsigned char *buf = bytes <= (int64_t)sizeof stack ? stack : aligned_alloc(64, (size_t)(bytes + 63) / 64 * 64);
+    if (!buf) pkv_out_of_memory("activation block sums", bytes);
+    const float *xs;
     pkv_xq8 x8 = { 0 };
     if (int8) {
-        float *d = xs + blocks;
-        int32_t *qsum = (int32_t *)(d + blocks);
-        int8_t *q = (int8_t *)(qsum + blocks);
-        pkv_quantize_x8(x, n, q, d, xs, qsum);
-        x8 = (pkv_xq8){ q, d, xs, qsum };
+        x8 = pkv_xq8_quantize(x, n, n, 1, buf);
+        xs = x8.sum;
     } else {
+        float *sums = (float *)buf;
         for (int64_t b = 0; b < blocks; b++) {
             float s = 0.0f;
             for (int k = 0; k < 32; k++) s += x[32 * b + k];
-            xs[b] = s;
+            sums[b] = s;
         }
+        xs = sums;
     }
-    matvec_job job = { segs, nsegs, n, x, xs, int8 ? &x8 : NULL, y, tables[variant], tables8[variant], tables16[variant] };
+    matvec_job job = { segs, nsegs, n, x, xs, int8 ? &x8 : NULL, y, tables[variant], tables8[variant], tables16[variant],
+                       tables8g[variant] };
     if (rows * n < PKV_PARALLEL_MIN_MACS) matvec_part(&job, 0, units);
     else pkv_parallel_for(units, matvec_part, &job);
     if (buf != stack) free(buf);
+}
+
+// ---- int8 products of many activation rows (prefill) ------------------------------------
+
+int pkv_qgemm8_supported(const pkv_qsegment *segs, int32_t nsegs, int variant) {
+    if (variant < 0) variant = pkv_variant_current();
+    ensure_tables();
+    for (int32_t s = 0; s < nsegs; s++)
+        if (!segs[s].packed || !tables8g[variant][pkv_type_slot(segs[s].type)]) return 0;
+    return nsegs > 0;
+}
+
+typedef struct {
+    const pkv_qsegment *segs;
+    int32_t nsegs;
+    int64_t n, rows_x, ldy;
+    const pkv_xq8 *x8;
+    float *y;
+    pkv_groups8_fn *table8g;
+} gemm8_job;
+
+// Groups [begin, end) of the stacked segments (every segment packed: whole groups only).
+static void gemm8_part(void *ctx, int64_t begin, int64_t end) {
+    const gemm8_job *j = ctx;
+    int64_t first_group = 0, first_row = 0;
+    for (int32_t s = 0; s < j->nsegs && first_group < end; s++) {
+        const pkv_qsegment *g = &j->segs[s];
+        const int64_t groups = g->rows / PKV_PACK_ROWS;
+        const int64_t lo = begin > first_group ? begin : first_group, hi = end < first_group + groups ? end : first_group + groups;
+        if (lo < hi)
+            j->table8g[pkv_type_slot(g->type)]((const uint8_t *)g->packed + (lo - first_group) * PKV_PACK_ROWS * g->row_bytes,
+                                               g->row_bytes, j->n, j->x8, j->rows_x,
+                                               j->y + first_row + (lo - first_group) * PKV_PACK_ROWS, j->ldy, hi - lo);
+        first_group += groups;
+        first_row += g->rows;
+    }
+}
+
+int pkv_qgemm8(const pkv_qsegment *segs, int32_t nsegs, int64_t n, const float *x, int64_t ldx, int64_t rows_x, float *y,
+               int64_t ldy, int variant) {
+    if (variant < 0) variant = pkv_variant_current();
+    if (!pkv_qgemm8_supported(segs, nsegs, variant)) return 0;
+    const int64_t bytes = pkv_xq8_bytes(n, rows_x);
+    void *buf = aligned_alloc(64, (size_t)(bytes + 63) / 64 * 64);
+    if (!buf) pkv_out_of_memory("quantized activation rows", bytes);
+    const pkv_xq8 x8 = pkv_xq8_quantize(x, ldx, n, rows_x, buf);
+    int64_t groups = 0;
+    for (int32_t s = 0; s < nsegs; s++) groups += segs[s].rows / PKV_PACK_ROWS;
+    gemm8_job job = { segs, nsegs, n, rows_x, ldy, &x8, y, tables8g[variant] };
+    pkv_parallel_for(groups, gemm8_part, &job);
+    free(buf);
+    return 1;
 }
 
 // ---- dequantization of whole segments (prefill's per-layer fp32 panel) --------------------

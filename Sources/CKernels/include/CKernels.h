@@ -108,6 +108,12 @@ const char *pkv_int8_kernel_name(int variant);
 // y = W·x, W the stacked segments with n columns. `variant` and `activations` -1 use the current.
 void pkv_qmatvec(const pkv_qsegment *segs, int32_t nsegs, int64_t n, const float *x, float *y, int variant,
                  int activations);
+// Y[t][·] = W·X[t] for rows_x activation rows (row t at x + t·ldx, its products at y + t·ldy)
+// from int8 activations (prefill's fast mode): 1 when done, 0 (nothing computed) unless every
+// segment is packed and its type has an int8 group kernel (Q5_0, Q5_1, Q4_K, Q5_K, Q6_K).
+int pkv_qgemm8_supported(const pkv_qsegment *segs, int32_t nsegs, int variant);
+int pkv_qgemm8(const pkv_qsegment *segs, int32_t nsegs, int64_t n, const float *x, int64_t ldx, int64_t rows_x, float *y,
+               int64_t ldy, int variant);
 // All rows of the stacked segments to fp32, row-major [rows][n] (bit-identical to pkv_dequant_*).
 void pkv_qdequant(const pkv_qsegment *segs, int32_t nsegs, int64_t n, float *out);
 

@@ -34,11 +34,13 @@ final class ForwardScratch {
         if (panel?.count ?? 0) < floats { panel = FloatBuffer(count: floats) }
     }
 
-    /// Dequantizes layer `L` into the panel (ensurePanel first).
-    func loadPanel(_ L: ModelWeights.Layer) {
-        guard let panel else { preconditionFailure("loadPanel before ensurePanel") }
+    /// Dequantizes layer `L` into the panel (ensurePanel first), but for the matrices `skipping`
+    /// leaves out (their panel pointer is nil).
+    func loadPanel(_ L: ModelWeights.Layer, skipping: (QuantMatrix) -> Bool) {
         var offset = 0
-        func load(_ m: QuantMatrix) -> UnsafePointer<Float> {
+        func load(_ m: QuantMatrix) -> UnsafePointer<Float>? {
+            if skipping(m) { return nil }
+            guard let panel else { preconditionFailure("loadPanel before ensurePanel") }
             let p = panel.pointer + offset
             m.dequantize(into: p)
             offset += m.rows * m.columns

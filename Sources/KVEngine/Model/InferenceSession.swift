@@ -16,7 +16,8 @@ public final class InferenceSession {
     /// Query rows per attention tile: a tile is tileRows × context floats.
     let tileRows = 64
     private var scratch: ForwardScratch?
-    /// Prefill multiplies with fp32 activations; decode with the process-wide choice.
+    /// The process-wide activation precision (KernelRuntime.activations), read at each prefill
+    /// and step: f32 everywhere (exact), or int8 in every product whose weights have int8 kernels.
     private var activations: ActivationPrecision = .f32
     private let decodeScratch: ForwardScratch
     private let logits: FloatBuffer
@@ -42,7 +43,7 @@ public final class InferenceSession {
                         afterLayer: ((Int) -> Void)? = nil) throws -> [Float] {
         guard !ids.isEmpty else { throw EngineError.emptyPrompt }
         try checkIDs(ids)
-        activations = .f32
+        activations = KernelRuntime.activations
         self.observers = observers
         defer { self.observers = [] }
         let c = model.config, n = ids.count
@@ -55,10 +56,13 @@ public final class InferenceSession {
         let half = c.headDim / 2
         let cos = FloatBuffer(count: n * half), sin = FloatBuffer(count: n * half)
         model.rotary.fill(first: position, rows: n, cos: cos.pointer, sin: sin.pointer)
+        // Fast mode multiplies the matrices that have int8 kernels by the quantized rows and
+        // dequantizes only the others.
+        let int8Rows: (QuantMatrix) -> Bool = { [activations] in activations == .int8 && $0.hasInt8RowProducts }
         let usePanel = n >= Self.panelMinimumRows
-        if usePanel { s.ensurePanel(floats: model.weights.largestLayerFloats) }
+        if usePanel { s.ensurePanel(floats: model.weights.largestLayerFloats(skipping: int8Rows)) }
         for l in 0..<c.layers {
-            if usePanel { s.loadPanel(model.weights.layers[l]) }
+            if usePanel { s.loadPanel(model.weights.layers[l], skipping: int8Rows) }
             for stream in cache.layers[l] { stream.widen() }
             var start = 0
             while start < n {
@@ -162,11 +166,14 @@ public final class InferenceSession {
     /// shorter ones, and decode, multiply the GGUF blocks directly, row by row.
     static let panelMinimumRows = 16
 
-    /// Y[rows][out] = X[rows][in] · Wᵀ: sgemm on the layer's fp32 panel when prefill loaded one,
-    /// else one quantized matrix-vector product per row.
+    /// Y[rows][out] = X[rows][in] · Wᵀ: int8 row products in fast mode where the weights have
+    /// them, else sgemm on the layer's fp32 panel when prefill loaded one, else one quantized
+    /// matrix-vector product per row.
     private func project(_ w: QuantMatrix, panel: UnsafePointer<Float>?, rows T: Int, x: UnsafePointer<Float>, ldx: Int,
                          y: UnsafeMutablePointer<Float>, ldy: Int) {
-        if let panel, T > 1 {
+        if T > 1, activations == .int8, w.hasInt8RowProducts {
+            w.multiplyRows(x, ldx: ldx, count: T, into: y, ldy: ldy)
+        } else if let panel, T > 1 {
             BLAS.gemmABt(m: T, n: w.rows, k: w.columns, a: x, lda: ldx, b: panel, ldb: w.columns, c: y, ldc: ldy)
         } else {
             for r in 0..<T { w.multiply(x + r * ldx, into: y + r * ldy, activations: activations) }

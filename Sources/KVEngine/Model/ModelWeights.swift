@@ -38,9 +38,10 @@ public final class ModelWeights: @unchecked Sendable {
         return b
     }
 
-    /// fp32 floats needed to hold the largest layer dequantized (prefill's weight panel).
-    var largestLayerFloats: Int {
-        layers.map { $0.matrices.reduce(0) { $0 + $1.rows * $1.columns } }.max() ?? 0
+    /// fp32 floats needed to hold the largest layer dequantized (prefill's weight panel), less
+    /// the matrices `skipping` leaves out of it.
+    func largestLayerFloats(skipping: (QuantMatrix) -> Bool) -> Int {
+        layers.map { $0.matrices.filter { !skipping($0) }.reduce(0) { $0 + $1.rows * $1.columns } }.max() ?? 0
     }
 
     public init(gguf: GGUFFile, config c: ModelConfig, architecture: any ModelArchitecture) throws {

@@ -64,6 +64,24 @@ public final class QuantMatrix: @unchecked Sendable {
         }
     }
 
+    /// Whether `multiplyRows` can run: every segment packed, of a type with int8 group kernels
+    /// (Q5_0, Q5_1, Q4_K, Q5_K, Q6_K).
+    public var hasInt8RowProducts: Bool {
+        segments.withUnsafeBufferPointer { pkv_qgemm8_supported($0.baseAddress!, Int32($0.count), -1) != 0 }
+    }
+
+    /// Y[t][rows] = W · X[t] for `count` activation rows from int8 activations (fast mode's
+    /// prefill): each row quantized per 32-block, exact integer block dots. Needs
+    /// `hasInt8RowProducts`.
+    public func multiplyRows(_ x: UnsafePointer<Float>, ldx: Int, count: Int, into y: UnsafeMutablePointer<Float>, ldy: Int,
+                             variant: KernelVariant? = nil) {
+        let done = segments.withUnsafeBufferPointer {
+            pkv_qgemm8($0.baseAddress!, Int32($0.count), Int64(columns), x, Int64(ldx), Int64(count), y, Int64(ldy),
+                       Int32(variant?.code ?? -1))
+        }
+        precondition(done != 0, "multiplyRows on a matrix without int8 row products")
+    }
+
     /// The whole matrix in fp32, row-major [rows][columns], as ggml's reference dequantizes it.
     public func dequantize(into out: UnsafeMutablePointer<Float>) {
         segments.withUnsafeBufferPointer { pkv_qdequant($0.baseAddress!, Int32($0.count), Int64(columns), out) }

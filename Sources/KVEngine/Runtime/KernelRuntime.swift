@@ -22,10 +22,12 @@ public enum KernelVariant: String, CaseIterable, Sendable {
     public var isSupported: Bool { pkv_variant_supported(code) != 0 }
 }
 
-/// What decode's matrix-vector products multiply the weights with. `f32` widens each weight
-/// block to fp32 (matches dequantize-then-multiply); `int8` quantizes the activations per
-/// 32-block (as llama.cpp does) and takes exact integer dots for Q4_0/Q4_1/Q8_0 weights.
-/// Prefill always runs fp32, so prompts, policy scores and kept positions do not depend on it.
+/// What the weight products multiply the weights with: the engine's numerics mode. `f32`
+/// (exact, the reference) widens each weight block to fp32 (dequantize-then-multiply up to
+/// summation order; prefill runs sgemm on a dequantized panel). `int8` (fast) quantizes the
+/// activations per 32-block (as llama.cpp does) and takes exact integer block dots: decode for
+/// Q4_0, Q4_1, Q8_0 and packed Q5_0, Q5_1, Q4_K, Q5_K, Q6_K weights, prefill (row products) for
+/// the packed ones. Outputs differ between the modes, so the mode is part of every job key.
 public enum ActivationPrecision: String, CaseIterable, Sendable {
     case f32, int8
 
