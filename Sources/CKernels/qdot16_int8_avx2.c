@@ -1,6 +1,7 @@
 // AVX2 int8-activation products on 16-row packed groups (qdot16_int8_body.h), each group in two
 // 8-row halves: byte unpacks turn four payload slices into one dword per row, and
 // vpmaddubsw + vpmaddwd add its 4 byte products with x (no pair exceeds int16: quants < 64).
+#pragma clang fp reassociate(off)
 #include "qdot_internal.h"
 #if defined(__x86_64__)
 #include <immintrin.h>

@@ -1,15 +1,18 @@
 // int8-activation products on 16-row packed groups (qpack.c) of Q5_0, Q5_1, Q4_K, Q5_K and Q6_K,
 // shared by the AVX512-VNNI and AVX2 files. A file includes this inside its own target attribute
-// after KQ_NAME, the vector words (qdot16_kq_vec512.h / qdot16_kq_vec256.h) and:
+// after `#pragma clang fp reassociate(off)` (at file scope, before <immintrin.h>: the package
+// compiles kernels with -fassociative-math, and a row's product must be the same bits whether it
+// was taken alone, in decode, or among 4 rows, in prefill), KQ_NAME, the vector words (qdot16_kq_vec512.h / qdot16_kq_vec256.h) and:
 //   I8_T4(b, k, h)      payload slices k … k+3 as one dword per row: byte j of lane r is byte
 //                       k + j of row h + r (a 4 × lanes byte transpose);
 //   I8_DOT(acc, u, p)   acc + Σ_4 (unsigned bytes of u) × (the 4 signed bytes at p), per lane;
 //   I8_SPREAD4(v)       bits 0–3 of each lane moved to bit 4 of its bytes 0–3.
 // The integers are qdot16_int8_scalar.c's: a sub-block's quants (offset to be unsigned) meet x's
 // int8 quants in exact integer dots, the offset comes off through x's quant sums, and each
-// sub-block's sum is scaled once in fp32. Activation rows are taken KQ_ROWS at a time, so each
+// sub-block's sum is scaled once in fp32. Activation rows are taken 4 at a time, so each
 // weight transpose serves several rows (prefill); decode is one row.
 #define I8_INLINE static inline __attribute__((always_inline))
+
 #include "qdot16_kq_scales.h"
 
 // One activation row's quantized views.

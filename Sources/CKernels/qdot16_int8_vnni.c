@@ -1,5 +1,6 @@
 // AVX512-VNNI int8-activation products on 16-row packed groups (qdot16_int8_body.h): vpermb turns
 // four 16-byte payload slices into one dword per row, vpdpbusd adds its 4 byte products with x.
+#pragma clang fp reassociate(off)
 #include "qdot_internal.h"
 #if defined(__x86_64__)
 #include <immintrin.h>
