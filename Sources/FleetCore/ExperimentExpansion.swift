@@ -114,7 +114,7 @@ public enum ExperimentExpansion {
                                           maxLength: group.settings.maxLength,
                                           maxNewTokens: group.settings.maxNewTokens,
                                           stop: group.settings.stop, needle: group.settings.needle,
-                                          sampleIds: shard.map(\.id))
+                                          sampleIds: shard.map(\.id), activations: spec.activations)
                         let key = try hashed(job)
                         if seenKeys.insert(key).inserted {
                             jobs.append(ExpandedJob(key: key, spec: job))

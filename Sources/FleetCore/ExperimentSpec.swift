@@ -15,10 +15,12 @@ public struct ExperimentSpec: Codable, Sendable, Hashable {
     public var maxAttempts: Int
     /// Target prompt tokens per job: samples are grouped into shards of about this size.
     public var shardTokens: Int
+    /// The numerics mode of every job (JobSpec.activations); nil is exact (f32).
+    public var activations: ActivationPrecision?
 
     public init(benchmark: Benchmark, modelSha256: String, policies: [PolicyConfig], budgets: [Int],
                 needle: NeedleSweep? = nil, longbench: LongBenchSweep? = nil, priority: Int = 0,
-                maxAttempts: Int = 3, shardTokens: Int = 65_536) {
+                maxAttempts: Int = 3, shardTokens: Int = 65_536, activations: ActivationPrecision? = nil) {
         self.benchmark = benchmark
         self.modelSha256 = modelSha256
         self.policies = policies
@@ -28,10 +30,11 @@ public struct ExperimentSpec: Codable, Sendable, Hashable {
         self.priority = priority
         self.maxAttempts = maxAttempts
         self.shardTokens = shardTokens
+        self.activations = activations == .f32 ? nil : activations
     }
 
     private enum CodingKeys: String, CodingKey {
         case benchmark, modelSha256 = "model_sha256", policies, budgets, needle, longbench, priority,
-            maxAttempts = "max_attempts", shardTokens = "shard_tokens"
+            maxAttempts = "max_attempts", shardTokens = "shard_tokens", activations
     }
 }

@@ -3,6 +3,8 @@ public struct HardwareClass: Codable, Sendable, Hashable {
     public var cpu: String
     public var gpu: String?
     public var threads: Int
+    /// The activations of the weight products: "fp32" (exact mode) or "int8" (fast mode), as the
+    /// job's numerics mode says.
     public var dtype: String
     public var engineVersion: String
 

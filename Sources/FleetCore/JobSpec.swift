@@ -23,11 +23,17 @@ public struct JobSpec: Codable, Sendable, Hashable {
     public var needle: NeedleSettings?
     /// Content addresses of the samples, in run order.
     public var sampleIds: [String]
+    /// The engine's numerics mode; nil is exact (f32), the reference, and is left out of the
+    /// key's JSON, so exact jobs keep the keys they had before modes existed.
+    public var activations: ActivationPrecision?
+
+    /// The numerics mode the job runs in.
+    public var numerics: ActivationPrecision { activations ?? .f32 }
 
     public init(benchmark: Benchmark, modelSha256: String, engineVersion: String = EngineVersion.current,
                 policy: PolicyConfig, budget: Int, dataset: String, datasetVersion: String,
                 promptTemplate: String, applyChatTemplate: Bool, maxLength: Int?, maxNewTokens: Int,
-                stop: [String], needle: NeedleSettings?, sampleIds: [String]) {
+                stop: [String], needle: NeedleSettings?, sampleIds: [String], activations: ActivationPrecision? = nil) {
         self.benchmark = benchmark
         self.modelSha256 = modelSha256
         self.engineVersion = engineVersion
@@ -42,6 +48,7 @@ public struct JobSpec: Codable, Sendable, Hashable {
         self.stop = stop
         self.needle = needle
         self.sampleIds = sampleIds
+        self.activations = activations == .f32 ? nil : activations
     }
 
     /// The budget of a job whose policy keeps the whole cache (FullKV).
@@ -70,7 +77,7 @@ public struct JobSpec: Codable, Sendable, Hashable {
         case benchmark, modelSha256 = "model_sha256", engineVersion = "engine_version", policy, budget, dataset,
             datasetVersion = "dataset_version", promptTemplate = "prompt_template",
             applyChatTemplate = "apply_chat_template", maxLength = "max_length", maxNewTokens = "max_new_tokens",
-            stop, needle, sampleIds = "sample_ids"
+            stop, needle, sampleIds = "sample_ids", activations
     }
 }
 

@@ -33,7 +33,7 @@ struct DemoCommand: AsyncParsableCommand {
 
     func run() async throws {
         BLASSetup.ensureFastKernel()
-        try KernelRuntime.requireF32ActivationsForFleet()
+        try KernelRuntime.requireJobNumericsForFleet()
         try KernelRuntime.ensureConfigured()
         if let threads { KernelRuntime.setThreads(max(1, threads)) }
         let started = Date()

@@ -30,6 +30,8 @@ struct SweepOptions: ParsableArguments {
     @Option(help: "Higher runs first.") var priority = 0
     @Option(help: "Tries per job before it is dead.") var maxAttempts = 3
     @Option(help: "Target prompt tokens per job.") var shardTokens = 65_536
+    @Option(help: "Numerics mode of the jobs, part of their keys: f32 (exact, the reference) or int8 (fast: int8 activations, exact integer block dots).")
+    var activations: ActivationPrecision = .f32
 
     func policyConfigs() throws(CLIError) -> [PolicyConfig] {
         // No --window: the job says "the preset's window" and the engine resolves it
@@ -82,6 +84,6 @@ struct SweepOptions: ParsableArguments {
               longbench: LongBenchSweep? = nil) throws(CLIError) -> ExperimentSpec {
         ExperimentSpec(benchmark: benchmark, modelSha256: try resolvedModelSha256(), policies: try policyConfigs(),
                        budgets: try budgetList(), needle: needle, longbench: longbench, priority: priority,
-                       maxAttempts: maxAttempts, shardTokens: shardTokens)
+                       maxAttempts: maxAttempts, shardTokens: shardTokens, activations: activations)
     }
 }

@@ -21,7 +21,7 @@ struct WorkerCommand: AsyncParsableCommand {
 
     func run() async throws {
         BLASSetup.ensureFastKernel()
-        try KernelRuntime.requireF32ActivationsForFleet()
+        try KernelRuntime.requireJobNumericsForFleet()
         try KernelRuntime.ensureConfigured()
         if let threads {
             guard threads > 0 else { throw ValidationError("--threads must be ≥ 1 (got \(threads))") }

@@ -122,5 +122,9 @@ import Testing
         #expect(documented("pooling") == Pooling.knownValues)
         #expect(documented("layout") == CacheLayout.knownValues)
         #expect(documented("preset") == PolicyConfig.Preset.knownValues)
+        // The numerics mode, wherever a spec carries it.
+        let modes = text.split(separator: "\n").filter { $0.hasPrefix("        activations: ") }
+        #expect(modes.count == 2)
+        for line in modes { #expect(line.contains("enum: [\(ActivationPrecision.knownValues)]"), "\(line)") }
     }
 }

@@ -45,8 +45,26 @@ func needleSpec(lengths: [Int] = [1000, 2000], depths: [Int] = [0, 50, 100],
         changed = base; changed.stop = []; variants.append(changed)
         changed = base; changed.sampleIds.removeLast(); variants.append(changed)
         changed = base; changed.modelSha256 = String(repeating: "cd", count: 32); variants.append(changed)
+        changed = base; changed.activations = .int8; variants.append(changed)
         let keys = try Set(([base] + variants).map { try $0.key() })
         #expect(keys.count == variants.count + 1)
+    }
+
+    /// Exact mode is the default and stays out of the key's JSON, so exact jobs keep the keys
+    /// they had before modes existed; fast mode is other jobs.
+    @Test func numericsModeIsInTheKeyOnlyWhenFast() throws {
+        var spec = needleSpec()
+        let before = try ExperimentExpansion.expand(spec, samples: []).jobs
+        spec.activations = .f32
+        let named = try ExperimentExpansion.expand(spec, samples: []).jobs
+        #expect(named.map(\.key) == before.map(\.key))
+        #expect(named.allSatisfy { $0.spec.activations == nil && $0.spec.numerics == .f32 })
+        #expect(!String(decoding: try WireJSON.canonicalData(named[0].spec), as: UTF8.self).contains("activations"))
+        spec.activations = .int8
+        let fast = try ExperimentExpansion.expand(spec, samples: []).jobs
+        #expect(fast.allSatisfy { $0.spec.numerics == .int8 })
+        #expect(Set(fast.map(\.key)).isDisjoint(with: before.map(\.key)))
+        #expect(String(decoding: try WireJSON.canonicalData(fast[0].spec), as: UTF8.self).contains(#""activations":"int8""#))
     }
 
     @Test func priorityDoesNotChangeJobKeys() throws {

@@ -1,6 +1,7 @@
 import FleetCore
 import Foundation
 import KVEngine
+import PolicySpec
 import Testing
 import Worker
 import TestSupport
@@ -101,6 +102,33 @@ struct WorkerProcessTests {
         let svg = directory.path("snapkv.svg")
         _ = try cli(["results", "heatmap", experiment, "--policy", "snapkv", "--budget", "64", "--out", svg], coordinator)
         #expect(try String(contentsOfFile: svg, encoding: .utf8).contains("<svg"))
+        #expect(coordinator.terminate().status == 0)
+    }
+
+    /// The numerics mode is a job field: the same sweep in fast mode is new jobs with new keys,
+    /// a worker runs each job in its own mode, and every result records the mode it ran in.
+    @Test func exactAndFastJobsNeverMixAndRecordTheirMode() async throws {
+        let coordinator = try await CoordinatorProcess(directory: directory)
+        let sweep = ["submit", "needle", "--json", "--protocol", "chat", "--policies", "snapkv", "--budgets", "64",
+                     "--lengths", "300", "--depths", "50"]
+        let exact = try json(try cli(sweep, coordinator))
+        let fast = try json(try cli(sweep + ["--activations", "int8"], coordinator))
+        let again = try json(try cli(sweep + ["--activations", "f32"], coordinator))
+        #expect(exact["jobs_created"] as? Int == 1 && fast["jobs_created"] as? Int == 1)
+        #expect(again["jobs_created"] as? Int == 0, "f32 named is the default mode: the same job")
+
+        let worker = try WorkerProcess(directory: directory, coordinator: coordinator, id: "w1", exitWhenIdle: true)
+        #expect(await worker.exitStatus(within: 300) == 0, "worker log:\n\(worker.log)")
+        var keys: [String] = []
+        for (submitted, mode, dtype) in [(exact, nil as ActivationPrecision?, "fp32"), (fast, .int8, "int8")] {
+            let results = try await admin(coordinator).results(try #require(submitted["experiment"] as? String))
+            let job = try #require(results.jobs.first)
+            keys.append(job.key.hex)
+            #expect(job.spec.activations == mode)
+            #expect(job.predictions.count == 1)
+            #expect(job.predictions.allSatisfy { $0.result.hardware.dtype == dtype }, "\(dtype) job's results")
+        }
+        #expect(Set(keys).count == 2)
         #expect(coordinator.terminate().status == 0)
     }
 

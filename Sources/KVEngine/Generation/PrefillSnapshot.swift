@@ -17,6 +17,8 @@ public final class PrefillSnapshot: @unchecked Sendable {
     let cache: KVCache
     /// Bytes held (K/V, captured queries, column sums).
     public let bytes: Int
+    /// The numerics mode the prefill ran in: a snapshot serves only sessions of its own mode.
+    public let activations: ActivationPrecision
 
     init(promptIDs: [Int32], logits: [Float], window: Int, windowQueries: [FloatBuffer],
          columnSums: ColumnSumObserver?, cache: KVCache) {
@@ -26,6 +28,7 @@ public final class PrefillSnapshot: @unchecked Sendable {
         self.windowQueries = windowQueries
         self.columnSums = columnSums
         self.cache = cache
+        activations = KernelRuntime.activations
         let floats = windowQueries.reduce(0) { $0 + $1.count }
             + (columnSums?.sums.reduce(0) { $0 + $1.reduce(0) { $0 + $1.count } } ?? 0)
         bytes = cache.bytes + floats * MemoryLayout<Float>.size
@@ -38,9 +41,11 @@ public final class PrefillSnapshot: @unchecked Sendable {
         return kvPolicy.captureWindow
     }
 
-    /// Whether `policy` (nil: FullKV) can be run from this snapshot: it needs no evidence, or
-    /// exactly the window captured here (and the column sums, if it scores with them).
+    /// Whether `policy` (nil: FullKV) can be run from this snapshot now: the process runs the
+    /// snapshot's numerics mode, and the policy needs no evidence, or exactly the window captured
+    /// here (and the column sums, if it scores with them).
     public func serves(_ policy: BudgetedPolicy?) throws -> Bool {
+        guard activations == KernelRuntime.activations else { return false }
         guard let policy, let kvPolicy = try KVPolicies.make(policy) else { return true }
         if kvPolicy.captureWindow == 0 && !kvPolicy.needsColumnSums { return true }
         let window = min(kvPolicy.captureWindow, promptIDs.count)

@@ -1,4 +1,5 @@
 import CKernels
+import PolicySpec
 
 /// A weight matrix kept in its GGUF block type. Quantized tensors (Q4_0, Q4_1, Q5_0, Q5_1, Q8_0,
 /// Q4_K, Q5_K, Q6_K) whose rows come 16 at a time are repacked at load, 16 rows interleaved block by block (`pkv_pack16`), into

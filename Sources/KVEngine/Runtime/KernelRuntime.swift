@@ -1,5 +1,6 @@
 import CKernels
 import Foundation
+import PolicySpec
 
 /// The SIMD variant of the matrix-vector and attention kernels.
 public enum KernelVariant: String, CaseIterable, Sendable {
@@ -22,15 +23,8 @@ public enum KernelVariant: String, CaseIterable, Sendable {
     public var isSupported: Bool { pkv_variant_supported(code) != 0 }
 }
 
-/// What the weight products multiply the weights with: the engine's numerics mode. `f32`
-/// (exact, the reference) widens each weight block to fp32 (dequantize-then-multiply up to
-/// summation order; prefill runs sgemm on a dequantized panel). `int8` (fast) quantizes the
-/// activations per 32-block (as llama.cpp does) and takes exact integer block dots: decode for
-/// Q4_0, Q4_1, Q8_0 and packed Q5_0, Q5_1, Q4_K, Q5_K, Q6_K weights, prefill (row products) for
-/// the packed ones. Outputs differ between the modes, so the mode is part of every job key.
-public enum ActivationPrecision: String, CaseIterable, Sendable {
-    case f32, int8
-
+extension ActivationPrecision {
+    /// The mode's code in CKernels (PKV_ACTIVATIONS_*).
     var code: Int32 { self == .f32 ? Int32(PKV_ACTIVATIONS_F32) : Int32(PKV_ACTIVATIONS_INT8) }
 }
 
@@ -52,13 +46,13 @@ public enum KernelRuntime {
         activations == .int8 ? "int8 (\(String(cString: pkv_int8_kernel_name(variant.code))))" : "f32"
     }
 
-    /// Fleet workers (and the demo's) measure with f32 activations, as the fidelity tests run:
-    /// a host started with int8 would post results no other host reproduces, so it is refused.
-    public static func requireF32ActivationsForFleet() throws {
+    /// Fleet workers (and the demo's) run each job in the numerics mode its spec names (part of
+    /// its key): a process-wide PYRAMIDKV_ACTIVATIONS would say otherwise, so it is refused.
+    public static func requireJobNumericsForFleet() throws {
         let raw = ProcessInfo.processInfo.environment[activationsVariable] ?? ""
-        guard raw.isEmpty || raw.lowercased() == ActivationPrecision.f32.rawValue else {
+        guard raw.isEmpty else {
             throw EngineError.invalidArgument(name: activationsVariable, value: raw,
-                                              reason: "fleet workers run f32 activations, the precision results are compared at; unset it (int8 is for bench and generate)")
+                                              reason: "fleet workers run each job in the mode it was submitted with (submit --activations f32|int8); unset it")
         }
         activations = .f32
     }

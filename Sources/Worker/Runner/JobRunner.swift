@@ -1,5 +1,6 @@
 import FleetCore
 import Foundation
+import PolicySpec
 import KVEngine
 
 /// Runs one leased job: each pending sample through the engine, posting each prediction as
@@ -32,6 +33,11 @@ struct JobRunner {
                 log("job \(lease.jobId): haystack blob:\(sha256) (\(text.utf8.count) bytes)")
             }
             let model = try models.model(sha256: lease.spec.modelSha256)
+            // The job's numerics mode (part of its key) for every product of its samples; jobs
+            // run one at a time, so the process-wide setting is the job's.
+            KernelRuntime.activations = lease.spec.numerics
+            var hardware = hardware
+            hardware.dtype = lease.spec.numerics == .int8 ? "int8" : "fp32"
             let prompter = try SamplePrompter(model: model, spec: lease.spec, haystackDirectory: haystackDirectory,
                                               haystackBlob: haystackBlob)
             for stored in samples where pending.contains(stored.id) {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KVEngine
 import Assets
+import PolicySpec
 
 /// `pyramidkv bench [engine]`: prefill and decode throughput and peak memory per context length.
 struct BenchEngineCommand: ParsableCommand {
