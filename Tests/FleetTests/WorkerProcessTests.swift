@@ -110,7 +110,7 @@ struct WorkerProcessTests {
     @Test func exactAndFastJobsNeverMixAndRecordTheirMode() async throws {
         let coordinator = try await CoordinatorProcess(directory: directory)
         let sweep = ["submit", "needle", "--json", "--protocol", "chat", "--policies", "snapkv", "--budgets", "64",
-                     "--lengths", "300", "--depths", "50"]
+                     "--lengths", "300", "--depths", "50:50:1"]
         let exact = try json(try cli(sweep, coordinator))
         let fast = try json(try cli(sweep + ["--activations", "int8"], coordinator))
         let again = try json(try cli(sweep + ["--activations", "f32"], coordinator))
