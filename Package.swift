@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "PolicySpec"),
         .target(name: "FleetCore", dependencies: ["COpenSSL", "PolicySpec"]),
         // Where the fetched default model and haystack live (the app's paths, not the engine's).
-        .target(name: "Assets"),
+        .target(name: "Assets", resources: [.copy("Resources")]),
         .target(name: "KVEngine", dependencies: ["COpenBLAS", "CKernels", "PolicySpec"]),
         .target(name: "Statistics"),
         .target(name: "KVEval", dependencies: ["KVEngine", "Statistics", "Assets"],
@@ -48,7 +48,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
-        .target(name: "Worker", dependencies: ["FleetCore", "PolicySpec", "KVEngine", "KVEval", "CCurl"]),
+        .target(name: "Worker", dependencies: ["FleetCore", "PolicySpec", "KVEngine", "KVEval", "CCurl", "Assets"]),
         // `pyramidkv bench coordinator` and its SwiftNIO load generator: a library the CLI
         // links, so the command stays where users know it and the CLI holds no NIO code.
         .target(name: "BenchCoordinator", dependencies: [

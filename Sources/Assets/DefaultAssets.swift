@@ -23,13 +23,15 @@ public enum DefaultAssets {
     }
 }
 
-/// A default asset that is not where `scripts/fetch-assets` puts it.
+/// An asset that is not where the fetch scripts put it, or a fetch that failed.
 public enum AssetError: Error, Equatable, CustomStringConvertible {
     case missing(path: String, hint: String)
+    case fetchFailed(models: [String], status: Int32)
 
     public var description: String {
         switch self {
         case let .missing(path, hint): return "\(path): \(hint)"
+        case let .fetchFailed(models, status): return "fetching \(models.joined(separator: ", ")) failed (fetch_model.py exited with \(status))"
         }
     }
 }

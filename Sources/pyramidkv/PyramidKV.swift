@@ -7,7 +7,7 @@ struct PyramidKV: AsyncParsableCommand {
         abstract: "Measure how well KV-cache compression keeps a model's long-context ability.",
         subcommands: [
             // Engine
-            TokenizeCommand.self, GenerateCommand.self, KVInspectCommand.self, BenchCommand.self,
+            ModelsCommand.self, TokenizeCommand.self, GenerateCommand.self, KVInspectCommand.self, BenchCommand.self,
             // Eval
             ScoreCommand.self, NeedleCommand.self, LongBenchCommand.self, RulerCommand.self,
             // Fleet

@@ -9,7 +9,7 @@ struct SweepOptions: ParsableArguments {
     @Option(help: "sha256 of the GGUF model file the jobs must run with (default: that of --model).")
     var modelSha256: String?
 
-    @Option(help: "GGUF model file whose sha256 the jobs must run with (default: the embedded SmolLM2-135M-Instruct).")
+    @Option(help: "A named model (\(NamedModels.names.joined(separator: ", "))) or a GGUF file whose sha256 the jobs must run with (default: the embedded SmolLM2-135M-Instruct).")
     var model: String?
 
     @Option(help: "Comma list of policies (\(PolicyConfig.Name.knownValues)).")
@@ -73,6 +73,7 @@ struct SweepOptions: ParsableArguments {
             return sha
         }
         guard let model else { return DefaultAssets.modelSHA256 }
+        if let named = NamedModels.named(model) { return named.sha256 }  // workers fetch it when they lack it
         do {
             return try ModelStore.fileSHA256(model)
         } catch {

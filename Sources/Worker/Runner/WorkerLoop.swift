@@ -52,7 +52,7 @@ public struct WorkerLoop: Sendable {
         var completed = 0
         var backoff = idleSeconds
         while !stop.isRequested {
-            let held = Array(models.available().keys).sorted()
+            let held = models.offered()
             let lease: Lease?
             do {
                 lease = try await client.lease(LeaseRequest(workerId: workerId, hardware: hardware, models: held))
