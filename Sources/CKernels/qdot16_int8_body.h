@@ -27,6 +27,18 @@ I8_INLINE KQ_NAME(xrow) KQ_NAME(row_of)(const pkv_xq8 *x, int64_t n, int64_t t) 
     return (KQ_NAME(xrow)){ x->q + t * n, x->d + t * nb, x->sum + t * nb, x->qsum + t * nb, x->qsum16 + 2 * t * nb };
 }
 
+// Activation rows t0 … t0 + R − 1: their views, and zeroed accumulators; and their products stored.
+I8_INLINE void KQ_NAME(rows_begin)(int R, const pkv_xq8 *x, int64_t n, int64_t t0, KQ_NAME(xrow) xr[4], kq_vf acc[4]) {
+    for (int r = 0; r < R; r++) {
+        xr[r] = KQ_NAME(row_of)(x, n, t0 + r);
+        acc[r] = KQ_ZERO();
+    }
+}
+
+I8_INLINE void KQ_NAME(rows_end)(int R, const kq_vf acc[4], float *y, int64_t t0, int64_t ldy, int h) {
+    for (int r = 0; r < R; r++) KQ_STORE(y + (t0 + r) * ldy + h, acc[r]);
+}
+
 // Q4_K and Q5_K: chunk c's 32 payload bytes hold sub-blocks 2c (low nibbles) and 2c + 1 (high);
 // Q5_K's fifth bits are qh[l]'s bits 2c and 2c + 1. Min terms use x's exact fp32 block sums.
 I8_INLINE void KQ_NAME(k45_rows)(int five, int R, const uint8_t *g, int64_t rb, int64_t n, const pkv_xq8 *x,
@@ -36,10 +48,7 @@ I8_INLINE void KQ_NAME(k45_rows)(int five, int R, const uint8_t *g, int64_t rb, 
     const kq_vi m0f = KQ_I(0x0f0f0f0f), m10 = KQ_I(0x10101010);
     KQ_NAME(xrow) xr[4];
     kq_vf acc[4];
-    for (int r = 0; r < R; r++) {
-        xr[r] = KQ_NAME(row_of)(x, n, t0 + r);
-        acc[r] = KQ_ZERO();
-    }
+    KQ_NAME(rows_begin)(R, x, n, t0, xr, acc);
     const uint8_t *b = g;
     for (int64_t i = 0; i < n / 256; i++, b += block) {
         if (h == 0) pkv_prefetch_ahead(b, block);
@@ -73,7 +82,7 @@ I8_INLINE void KQ_NAME(k45_rows)(int five, int R, const uint8_t *g, int64_t rb, 
             }
         }
     }
-    for (int r = 0; r < R; r++) KQ_STORE(y + (t0 + r) * ldy + h, acc[r]);
+    KQ_NAME(rows_end)(R, acc, y, t0, ldy, h);
 }
 
 // Q6_K: half t, byte l: ql[64t + l] and ql[64t + 32 + l] give low nibbles of elements l, l + 32
@@ -86,10 +95,7 @@ I8_INLINE void KQ_NAME(q6k_rows)(int R, const uint8_t *g, int64_t rb, int64_t n,
     const kq_vi m0f = KQ_I(0x0f0f0f0f), m30 = KQ_I(0x30303030);
     KQ_NAME(xrow) xr[4];
     kq_vf acc[4];
-    for (int r = 0; r < R; r++) {
-        xr[r] = KQ_NAME(row_of)(x, n, t0 + r);
-        acc[r] = KQ_ZERO();
-    }
+    KQ_NAME(rows_begin)(R, x, n, t0, xr, acc);
     const uint8_t *b = g;
     for (int64_t i = 0; i < n / 256; i++, b += block) {
         if (h == 0) pkv_prefetch_ahead(b, block);
@@ -124,7 +130,7 @@ I8_INLINE void KQ_NAME(q6k_rows)(int R, const uint8_t *g, int64_t rb, int64_t n,
                 }
             }
     }
-    for (int r = 0; r < R; r++) KQ_STORE(y + (t0 + r) * ldy + h, acc[r]);
+    KQ_NAME(rows_end)(R, acc, y, t0, ldy, h);
 }
 
 // Q5_0 and Q5_1: the 32-bit qh (payload slices 0–3) gives each element its fifth bit; Q5_0's
@@ -136,10 +142,7 @@ I8_INLINE void KQ_NAME(q5_rows)(int with_min, int R, const uint8_t *g, int64_t r
     const kq_vi m0f = KQ_I(0x0f0f0f0f);
     KQ_NAME(xrow) xr[4];
     kq_vf acc[4];
-    for (int r = 0; r < R; r++) {
-        xr[r] = KQ_NAME(row_of)(x, n, t0 + r);
-        acc[r] = KQ_ZERO();
-    }
+    KQ_NAME(rows_begin)(R, x, n, t0, xr, acc);
     const uint8_t *b = g;
     for (int64_t i = 0; i < n / 32; i++, b += block) {
         if (h == 0) pkv_prefetch_ahead(b, block);
@@ -162,7 +165,7 @@ I8_INLINE void KQ_NAME(q5_rows)(int with_min, int R, const uint8_t *g, int64_t r
             if (with_min) acc[r] = KQ_FMA(KQ_F16(b + 16 * 20 + 32 + 2 * h), KQ_BF(xr[r].sum + i), acc[r]);
         }
     }
-    for (int r = 0; r < R; r++) KQ_STORE(y + (t0 + r) * ldy + h, acc[r]);
+    KQ_NAME(rows_end)(R, acc, y, t0, ldy, h);
 }
 
 // Every group, every lane half, activation rows 4 at a time, then the rest one by one.

@@ -1,6 +1,9 @@
-// CKernels: the engine's hot loops in C. Each vectorisable function is compiled for
-// x86-64-v4 (AVX-512), x86-64-v3 (AVX2+FMA) and baseline, chosen at load time by the
-// dynamic loader (target_clones), so one binary runs fast on every fleet host.
+// CKernels: the engine's hot loops in C, so one binary runs fast on every fleet host. Two ways
+// of choosing code for the CPU: the weight products (matrix-vector, int8, packed groups) and
+// the attention kernels have AVX-512, AVX2 and portable variants in separate functions, picked
+// at run time from the CPU's features through tables (pkv_variant_select, PYRAMIDKV_KERNEL);
+// the small elementwise loops (norms, softmax, RoPE, f16) are compiled for x86-64-v4, x86-64-v3
+// and baseline and picked by the dynamic loader (target_clones).
 #ifndef PKV_CKERNELS_H
 #define PKV_CKERNELS_H
 #include <stdint.h>
