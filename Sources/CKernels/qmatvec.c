@@ -201,6 +201,25 @@ void pkv_qmatvec(const pkv_qsegment *segs, int32_t nsegs, int64_t n, const float
     if (buf != stack) free(buf);
 }
 
+const char *pkv_product_kernel_name(int type, int packed, int activations, int variant) {
+    if (variant < 0) variant = pkv_variant_current();
+    ensure_tables();
+    const int slot = pkv_type_slot(type);
+    if (slot < 0) return "none";
+    static const char *names[3][5] = {
+        { "scalar int8 packed groups", "scalar int8 rows", "scalar packed groups", "scalar rows", "scalar" },
+        { "avx2-maddubs int8 packed groups", "avx2-maddubs int8 rows", "avx2 packed groups", "avx2 rows", "avx2" },
+        { "avx512-vnni int8 packed groups", "avx512-vnni int8 rows", "avx512 packed groups", "avx512 rows", "avx512" },
+    };
+    const int vnni = variant == PKV_VARIANT_AVX512 && pkv_cpu_has_vnni();
+    const int row = variant == PKV_VARIANT_AVX512 && !vnni ? PKV_VARIANT_AVX2 : variant;  // AVX-512 without VNNI runs AVX2's int8
+    if (activations == PKV_ACTIVATIONS_INT8 && packed && tables8g[variant][slot])
+        return names[variant == PKV_VARIANT_AVX512 && !(vnni && pkv_cpu_has_vbmi()) ? PKV_VARIANT_AVX2 : variant][0];
+    if (activations == PKV_ACTIVATIONS_INT8 && tables8[variant][slot]) return names[row][1];
+    if (packed && tables16[variant][slot]) return names[variant][2];
+    return names[variant][3];
+}
+
 // ---- int8 products of many activation rows (prefill) ------------------------------------
 
 int pkv_qgemm8_supported(const pkv_qsegment *segs, int32_t nsegs, int variant) {

@@ -107,6 +107,9 @@ void pkv_activations_select(int mode);
 int pkv_activations_current(void);
 // The int8 kernel a variant runs on this CPU ("avx512-vnni", "avx2-maddubs", "scalar").
 const char *pkv_int8_kernel_name(int variant);
+// The kernel a product on weights of ggml type `type` (packed into 16-row groups or not) runs
+// in a mode and variant (-1: the current one), e.g. "avx512-vnni int8 packed groups".
+const char *pkv_product_kernel_name(int type, int packed, int activations, int variant);
 
 // y = W·x, W the stacked segments with n columns. `variant` and `activations` -1 use the current.
 void pkv_qmatvec(const pkv_qsegment *segs, int32_t nsegs, int64_t n, const float *x, float *y, int variant,

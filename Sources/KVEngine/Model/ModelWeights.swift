@@ -1,3 +1,6 @@
+import CKernels
+import PolicySpec
+
 /// A decoder model's weights. Matrices stay in their GGUF type, read in place from the mapped
 /// file (`QuantMatrix`); only the small norm vectors are fp32. Projections that read the same
 /// input are stacked row-wise (Q|K|V, gate|up) so each needs one product.
@@ -36,6 +39,32 @@ public final class ModelWeights: @unchecked Sendable {
             b += [l.qkvBias, l.queryNorm, l.keyNorm].reduce(0) { $0 + ($1?.bytes ?? 0) }
         }
         return b
+    }
+
+    /// Bytes one decode step reads: every layer's weights and the output projection (an untied
+    /// embedding is read one row a token, not counted).
+    public var decodeBytes: Int { totalBytes - (tiedOutput ? 0 : tokenEmbedding.bytes) }
+
+    /// The kernel each ggml type's products run, per type present: "Q4_K ×169: avx512 packed
+    /// groups; fast: avx512-vnni int8 packed groups" (the output projection is fp32 in both modes).
+    public func kernelSummary(variant: KernelVariant? = nil) -> [String] {
+        var matrices = layers.flatMap(\.matrices)
+        matrices.append(output)
+        var tensors: [GGMLType: (count: Int, packed: Bool)] = [:]
+        for m in matrices {
+            for s in m.segments {
+                guard let t = GGMLType(rawValue: UInt32(s.type)) else { continue }
+                let seen = tensors[t] ?? (0, false)
+                tensors[t] = (seen.count + 1, seen.packed || s.packed != nil)
+            }
+        }
+        let code = Int32(variant?.code ?? -1)
+        return tensors.sorted { $0.key.rawValue < $1.key.rawValue }.map { type, seen in
+            func name(_ mode: ActivationPrecision) -> String {
+                String(cString: pkv_product_kernel_name(Int32(type.rawValue), seen.packed ? 1 : 0, mode.code, code))
+            }
+            return "\(type.name) ×\(seen.count): exact \(name(.f32)); fast \(name(.int8))"
+        }
     }
 
     /// fp32 floats needed to hold the largest layer dequantized (prefill's weight panel), less

@@ -43,14 +43,20 @@ struct BenchEngineCommand: ParsableCommand {
         var blas: String
         /// The matrix-vector kernel variant that ran (PYRAMIDKV_KERNEL forces one).
         var kernel: String
-        /// Decode's activation precision (f32 or int8) and the kernel that served it.
+        /// The numerics mode (f32 exact or int8 fast) and, for int8, the integer kernel.
         var activations: String
+        /// Per ggml type in the model: how many tensors, and the kernel its products run in
+        /// each mode ("Q4_K ×169: exact avx512 packed groups; fast avx512-vnni int8 packed groups").
+        var typeKernels: [String]
         var kvDType: String
         var threads: Int
         var decodeTokens: Int
         var rows: [Row]
         var baseline: [Row]?
-        enum CodingKeys: String, CodingKey { case engine, policy, blas, kernel, activations, kvDType = "kv_dtype", threads, rows, baseline, decodeTokens = "decode_tokens" }
+        enum CodingKeys: String, CodingKey {
+            case engine, policy, blas, kernel, activations, typeKernels = "type_kernels", kvDType = "kv_dtype", threads, rows, baseline
+            case decodeTokens = "decode_tokens"
+        }
     }
 
     func run() throws {
@@ -89,11 +95,12 @@ struct BenchEngineCommand: ParsableCommand {
                                    peakRSSMiB: PeakRSS.mebibytes(), kvBytes: session.cache.bytes))
             }
             var row = samples.sorted { $0.prefillTokensPerSecond < $1.prefillTokensPerSecond }[samples.count / 2]
-            row.decodeCeilingTokensPerSecond = ReadCeiling.tokensPerSecond(bytesPerToken: llm.weights.totalBytes + row.kvBytes)
+            row.decodeCeilingTokensPerSecond = ReadCeiling.tokensPerSecond(bytesPerToken: llm.weights.decodeBytes + row.kvBytes)
             rows.append(row)
         }
         var report = Report(engine: "pyramidkv", policy: config.map { "\($0.name.rawValue)@\($0.budget) \($0.layout.rawValue)" } ?? "fullkv \(policy.resolvedLayout.rawValue)",
-                            blas: BLASRuntime.coreName, kernel: KernelRuntime.variant.rawValue, activations: KernelRuntime.activationsDescription, kvDType: kvDtype.rawValue, threads: KernelRuntime.threads,
+                            blas: BLASRuntime.coreName, kernel: KernelRuntime.variant.rawValue, activations: KernelRuntime.activationsDescription,
+                            typeKernels: llm.weights.kernelSummary(), kvDType: kvDtype.rawValue, threads: KernelRuntime.threads,
                             decodeTokens: decode, rows: rows, baseline: nil)
         if let baselineScript {
             // llama.cpp keeps the whole prompt in an f16 cache: its step reads the weights and that.
@@ -101,7 +108,7 @@ struct BenchEngineCommand: ParsableCommand {
             report.baseline = try runBaseline(script: baselineScript, lengths: lengths).map { b in
                 var b = b
                 let kvF16 = b.context * c.layers * c.kvDim * 2 * 2
-                b.decodeCeilingTokensPerSecond = ReadCeiling.tokensPerSecond(bytesPerToken: llm.weights.totalBytes + kvF16)
+                b.decodeCeilingTokensPerSecond = ReadCeiling.tokensPerSecond(bytesPerToken: llm.weights.decodeBytes + kvF16)
                 return b
             }
         }
@@ -126,6 +133,8 @@ struct BenchEngineCommand: ParsableCommand {
 
     func printTable(_ r: Report) {
         print("engine: \(r.engine)  policy: \(r.policy)  kernels: \(r.kernel)  activations: \(r.activations)  KV: \(r.kvDType)  BLAS: \(r.blas), \(r.threads) threads  decode: \(r.decodeTokens) tokens after each prompt")
+        for line in r.typeKernels { print("  \(line)") }
+        if !r.typeKernels.isEmpty { print("  (the output projection runs with fp32 activations in both modes)") }
         var header = "context  prefill tok/s  decode tok/s  (ceiling, %)  peak RSS MiB  KV MiB"
         if r.baseline != nil { header += "  | llama.cpp prefill  decode  (ceiling, %)  RSS  | ratio prefill  decode" }
         print(header)
