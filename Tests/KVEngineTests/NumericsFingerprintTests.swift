@@ -1,0 +1,107 @@
+import Foundation
+import KVEngine
+import PolicySpec
+import Testing
+import TestSupport
+
+/// Numerics that version themselves: the output bits of every kernel variant this CPU runs, in
+/// both numerics modes, hashed into one fingerprint per (variant, mode) and pinned in
+/// Fixtures/numerics.json with the `EngineNumerics.version` they belong to. The bits come from
+/// the tiny architecture models (prefill by sgemm and fused attention, prefill row by row, decode
+/// steps) and from a product of every weight type, packed and not, one row and several.
+/// When they move, the version must move: a job key names the numerics its results came from.
+@Suite("Numerics fingerprint", .serialized)
+struct NumericsFingerprintTests {
+    struct Pinned: Codable { var version: String; var fingerprints: [String: String] }
+
+    static let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/numerics.json")
+    static let updateVariable = "PYRAMIDKV_UPDATE_NUMERICS"
+
+    /// FNV-1a over the bit patterns, enough to see any bit move.
+    struct Hasher64 {
+        var state: UInt64 = 0xcbf2_9ce4_8422_2325
+        mutating func add(_ values: [Float]) {
+            for v in values {
+                var bits = v.bitPattern
+                for _ in 0..<4 {
+                    state = (state ^ UInt64(bits & 0xff)) &* 0x100_0000_01b3
+                    bits >>= 8
+                }
+            }
+        }
+        var hex: String { String(format: "%016llx", state) }
+    }
+
+    /// The bits of one (variant, mode): tiny models, then every weight type's products.
+    static func fingerprint(variant: KernelVariant, mode: ActivationPrecision) throws -> String {
+        try KernelRuntime.select(variant)
+        let before = KernelRuntime.activations
+        KernelRuntime.activations = mode
+        defer { KernelRuntime.activations = before; try? KernelRuntime.select(KernelRuntime.best) }
+        var h = Hasher64()
+        for arch in ["llama", "qwen2", "qwen3"] {
+            let (model, reference) = try ArchitectureTests.load(arch)
+            let ids = reference.input_ids, n = reference.prefill
+            let session = InferenceSession(model: model)
+            h.add(try session.prefill(Array(ids.prefix(n))))
+            for p in n..<min(ids.count, n + 4) { h.add(try session.step(ids[p])) }
+            h.add(try InferenceSession(model: model).prefill(Array(ids.prefix(8))))
+        }
+        let dir = try TemporaryDirectory()
+        var rng = SplitMix(seed: 99)
+        for type in GGMLType.allCases {
+            let columns = type.blockSize == 256 ? 512 : 320
+            let f = try QuantKernelTests.randomGGUF([("w", type, 48)], columns: columns, seed: UInt64(type.rawValue) + 500, in: dir)
+            let x = (0..<(3 * columns)).map { _ in Float(rng.unit() * 2 - 1) }
+            for pack in [true, false] {
+                let m = try QuantMatrix(gguf: f, tensors: [(name: "w", rows: 48)], columns: columns, pack: pack)
+                var y = [Float](repeating: 0, count: 3 * 48)
+                x.withUnsafeBufferPointer { xp in
+                    y.withUnsafeMutableBufferPointer { yp in
+                        m.multiply(xp.baseAddress!, into: yp.baseAddress!, activations: mode)
+                        if mode == .int8, m.hasInt8RowProducts {
+                            m.multiplyRows(xp.baseAddress!, ldx: columns, count: 3, into: yp.baseAddress!, ldy: 48)
+                        }
+                    }
+                }
+                h.add(y)
+            }
+        }
+        return h.hex
+    }
+
+    @Test("every variant and mode gives the bits pinned for this numerics version")
+    func pinned() throws {
+        var computed: [String: String] = [:]
+        for variant in KernelRuntime.supported {
+            for mode in ActivationPrecision.allCases {
+                computed["\(variant.rawValue)/\(mode.rawValue)"] = try Self.fingerprint(variant: variant, mode: mode)
+            }
+        }
+        if ProcessInfo.processInfo.environment[Self.updateVariable] == "1" {
+            var pinned = (try? JSONDecoder().decode(Pinned.self, from: Data(contentsOf: Self.file))) ?? Pinned(version: "", fingerprints: [:])
+            if pinned.version != EngineNumerics.version { pinned = Pinned(version: EngineNumerics.version, fingerprints: [:]) }
+            pinned.fingerprints.merge(computed) { $1 }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try encoder.encode(pinned).write(to: Self.file)
+            print("numerics fingerprints of \(EngineNumerics.version) recorded in \(Self.file.path): \(computed)")
+            return
+        }
+        let pinned = try JSONDecoder().decode(Pinned.self, from: try Fixtures.data("numerics.json"))
+        let record = "\(Self.updateVariable)=1 swift test --filter NumericsFingerprintTests"
+        #expect(pinned.version == EngineNumerics.version,
+                "Fixtures/numerics.json pins version \(pinned.version), the engine is \(EngineNumerics.version): record it (\(record))")
+        guard pinned.version == EngineNumerics.version else { return }
+        for (key, value) in computed.sorted(by: { $0.key < $1.key }) {
+            let expected = try #require(pinned.fingerprints[key], "no fingerprint pinned for \(key) on this CPU: record it (\(record))")
+            #expect(value == expected, "numerics changed (\(key)): bump EngineNumerics.version, then record (\(record))")
+        }
+    }
+
+    @Test("the job key's engine version is the numerics version")
+    func engineVersionIsTheNumericsVersion() {
+        #expect(!EngineNumerics.version.isEmpty && EngineNumerics.version != "0.1.0")
+    }
+}
