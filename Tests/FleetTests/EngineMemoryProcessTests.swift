@@ -68,7 +68,7 @@ struct EngineMemoryProcessTests {
         }
     }
 
-    @Test("an unknown PYRAMIDKV_ACTIVATIONS is refused naming the variable; a worker refuses int8")
+    @Test("an unknown PYRAMIDKV_ACTIVATIONS is refused naming the variable; a worker refuses any (jobs carry their mode)")
     func activationsRefused() throws {
         let bad = try Self.bench(kernel: nil, environment: [KernelRuntime.activationsVariable: "int4"])
         #expect(bad.status != 0)
@@ -76,6 +76,6 @@ struct EngineMemoryProcessTests {
         let worker = try PyramidKVExecutable.run(["worker", "--coordinator", "http://127.0.0.1:9", "--token-file", "/dev/null"],
                                                  environment: [KernelRuntime.activationsVariable: "int8"])
         #expect(worker.status != 0)
-        #expect(worker.stderr.contains("PYRAMIDKV_ACTIVATIONS = int8: fleet workers run f32 activations"), "\(worker.stderr)")
+        #expect(worker.stderr.contains("PYRAMIDKV_ACTIVATIONS = int8: fleet workers run each job in the mode it was submitted with (submit --activations f32|int8)"), "\(worker.stderr)")
     }
 }

@@ -111,7 +111,9 @@ private enum Golden {
     static let sampleId = #"ab1f37d66977b536622bedcc7f21ad0db9cfd27ed93118005cb783d0cf0f276f"#
     // Changed on purpose (issue 12): the fixture's preset "paper" is refused now, so it names paper2024.
     static let experimentId = #"exp-9e40144691e0c9a0"#
-    static let firstNeedleJobKey = #"075b064a2c0b3503d1ba0a85781801955ab80f3e8e9de77d7865fc976c1702ff"#
+    // Changed on purpose (2026-12-07): expanded jobs carry EngineNumerics.version, bumped from
+    // 0.1.0 to 0.2.0 with the K-quant kernels, so jobs submitted now get new keys.
+    static let firstNeedleJobKey = #"1c65da9c4fd2b23fe5793d18f7fb2cbd787bd9a72866290b95bbe9fa45bb3451"#
     static let leaseRequest = #"{"hardware":{"cpu":"AMD EPYC","dtype":"q4_1","engine_version":"e1","threads":2},"models":["m"],"worker_id":"w1"}"#
     static let leaseResponse = #"{"lease":{"attempt":2,"expires_at":1700000000.5,"job_id":7,"job_key":"k","lease_seconds":60,"pending_sample_ids":["s1"],"spec":{"apply_chat_template":true,"benchmark":"longbench","budget":256,"dataset":"multifieldqa_en","dataset_version":"v1","engine_version":"e1","max_length":3500,"max_new_tokens":64,"model_sha256":"cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc","needle":{"buffer_tokens":200,"max_new_tokens":30,"needle":"\nThe best thing to do in San Francisco is eat a sandwich and sit in Dolores Park on a sunny day.\n","prompt_template":"<|im_start|> This is a very long story book: <book> {context} </book>.\n Based on the content of the book, Question: {question}\nAnswer:","question":"The best thing to do in San Francisco is: ","stop":["\n"]},"policy":{"beta":20,"kernel":7,"layout":"query_head","name":"h2o","pooling":"max","window":8},"prompt_template":"Read {context} Q: {input}","sample_ids":["s1","s2"],"stop":["\n"]},"token":"t"}}"#
     static let noLease = #"{}"#
