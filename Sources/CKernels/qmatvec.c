@@ -206,10 +206,10 @@ const char *pkv_product_kernel_name(int type, int packed, int activations, int v
     ensure_tables();
     const int slot = pkv_type_slot(type);
     if (slot < 0) return "none";
-    static const char *names[3][5] = {
-        { "scalar int8 packed groups", "scalar int8 rows", "scalar packed groups", "scalar rows", "scalar" },
-        { "avx2-maddubs int8 packed groups", "avx2-maddubs int8 rows", "avx2 packed groups", "avx2 rows", "avx2" },
-        { "avx512-vnni int8 packed groups", "avx512-vnni int8 rows", "avx512 packed groups", "avx512 rows", "avx512" },
+    static const char *names[3][4] = {
+        { "scalar int8 packed groups", "scalar int8 rows", "scalar packed groups", "scalar rows" },
+        { "avx2-maddubs int8 packed groups", "avx2-maddubs int8 rows", "avx2 packed groups", "avx2 rows" },
+        { "avx512-vnni int8 packed groups", "avx512-vnni int8 rows", "avx512 packed groups", "avx512 rows" },
     };
     const int vnni = variant == PKV_VARIANT_AVX512 && pkv_cpu_has_vnni();
     const int row = variant == PKV_VARIANT_AVX512 && !vnni ? PKV_VARIANT_AVX2 : variant;  // AVX-512 without VNNI runs AVX2's int8
