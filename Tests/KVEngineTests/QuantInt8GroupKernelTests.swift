@@ -97,21 +97,10 @@ struct QuantInt8GroupKernelTests {
         let m = try QuantMatrix(gguf: f, tensors: [(name: "w", rows: rows)], columns: columns)
         #expect(m.isPacked && m.hasInt8RowProducts)
         let x = Self.activations(columns, seed: 21)
-        var y = [Float](repeating: .nan, count: rows), exact = y
-        x.withUnsafeBufferPointer { xp in
-            y.withUnsafeMutableBufferPointer { m.multiply(xp.baseAddress!, into: $0.baseAddress!, variant: variant, activations: .int8) }
-            exact.withUnsafeMutableBufferPointer { m.multiply(xp.baseAddress!, into: $0.baseAddress!, variant: variant, activations: .f32) }
-        }
         let raw = f.data(of: try f.tensor("w"))
-        var worstModel = 0.0, worstExact = 0.0, scale = 0.0
-        for r in 0..<rows {
-            let (e, magnitude) = Self.model(raw, type: type, row: r, columns: columns, x: x)
-            worstModel = max(worstModel, abs(Double(y[r]) - e) / max(1e-6, magnitude))
-            worstExact = max(worstExact, abs(Double(y[r]) - Double(exact[r])))
-            scale = max(scale, abs(Double(exact[r])))
-        }
-        #expect(worstModel < 1e-5, "\(type.name) \(variant.rawValue): \(worstModel) from the integer model")
-        #expect(worstExact < 0.05 * scale, "\(type.name) \(variant.rawValue): \(worstExact) from fp32 (rows up to \(scale))")
+        let worst = QuantInt8KernelTests.compare(m, x: x, variant: variant) { Self.model(raw, type: type, row: $0, columns: columns, x: x) }
+        #expect(worst.model < 1e-5, "\(type.name) \(variant.rawValue): \(worst.model) from the integer model")
+        #expect(worst.exact < 0.05 * worst.scale, "\(type.name) \(variant.rawValue): \(worst.exact) from fp32 (rows up to \(worst.scale))")
     }
 
     @Test("prefill's row products equal decode's product of each row, bit for bit",

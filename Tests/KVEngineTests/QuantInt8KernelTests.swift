@@ -66,22 +66,31 @@ struct QuantInt8KernelTests {
         var rng = SplitMix(seed: 17)
         // Activations with an outlier per block, as after RMSNorm.
         let x = (0..<columns).map { i in Float(rng.unit() * 2 - 1) * (i % 32 == 5 ? 8 : 1) }
-        var y = [Float](repeating: .nan, count: rows), exact = y
+        let raw = f.data(of: try f.tensor("w"))
+        let worst = Self.compare(m, x: x, variant: variant) { Self.model(raw, type: type, row: $0, columns: columns, x: x) }
+        #expect(worst.model < 1e-5, "\(type.name) \(variant.rawValue): \(worst.model) from the integer model")
+        // Quantizing x costs at most half a step per element: a loose bound, not a fidelity claim.
+        #expect(worst.exact < 0.05 * worst.scale, "\(type.name) \(variant.rawValue): \(worst.exact) from fp32 (rows up to \(worst.scale))")
+    }
+
+    /// `m` on x with int8 activations on `variant`, against `model` (row → its value and the sum
+    /// of its terms' magnitudes) and against the fp32 product: the worst distance from the model
+    /// relative to that magnitude, the worst absolute distance from fp32, and fp32's largest row.
+    static func compare(_ m: QuantMatrix, x: [Float], variant: KernelVariant,
+                        model: (Int) -> (Double, Double)) -> (model: Double, exact: Double, scale: Double) {
+        var y = [Float](repeating: .nan, count: m.rows), exact = y
         x.withUnsafeBufferPointer { xp in
             y.withUnsafeMutableBufferPointer { m.multiply(xp.baseAddress!, into: $0.baseAddress!, variant: variant, activations: .int8) }
             exact.withUnsafeMutableBufferPointer { m.multiply(xp.baseAddress!, into: $0.baseAddress!, variant: variant, activations: .f32) }
         }
-        let raw = f.data(of: try f.tensor("w"))
         var worstModel = 0.0, worstExact = 0.0, scale = 0.0
-        for r in 0..<rows {
-            let (e, magnitude) = Self.model(raw, type: type, row: r, columns: columns, x: x)
+        for r in 0..<m.rows {
+            let (e, magnitude) = model(r)
             worstModel = max(worstModel, abs(Double(y[r]) - e) / max(1e-6, magnitude))
             worstExact = max(worstExact, abs(Double(y[r]) - Double(exact[r])))
             scale = max(scale, abs(Double(exact[r])))
         }
-        #expect(worstModel < 1e-5, "\(type.name) \(variant.rawValue): \(worstModel) from the integer model")
-        // Quantizing x costs at most half a step per element: a loose bound, not a fidelity claim.
-        #expect(worstExact < 0.05 * scale, "\(type.name) \(variant.rawValue): \(worstExact) from fp32 (rows up to \(scale))")
+        return (worstModel, worstExact, scale)
     }
 
     @Test("types without an int8 kernel stay fp32 under int8 activations, bit for bit")
