@@ -4,32 +4,6 @@
 #include "qdot_internal.h"
 #include <math.h>
 
-void pkv_quantize_x8(const float *x, int64_t n, int8_t *q, float *d, float *sum, int32_t *qsum, int32_t *qsum16) {
-    for (int64_t b = 0; b < n / 32; b++) {
-        const float *xb = x + 32 * b;
-        float amax = 0.0f, s = 0.0f;
-        for (int k = 0; k < 32; k++) {
-            amax = fmaxf(amax, fabsf(xb[k]));
-            s += xb[k];
-        }
-        const float scale = amax / 127.0f, inv = scale > 0.0f ? 1.0f / scale : 0.0f;
-        int32_t halves[2] = { 0, 0 };
-        for (int k = 0; k < 32; k++) {
-            const int v = (int)lrintf(xb[k] * inv);  // |v| ≤ 127: xb[k]·inv ≤ 127 up to rounding
-            const int c = v > 127 ? 127 : (v < -127 ? -127 : v);
-            q[32 * b + k] = (int8_t)c;
-            halves[k / 16] += c;
-        }
-        d[b] = scale;
-        sum[b] = s;
-        qsum[b] = halves[0] + halves[1];
-        if (qsum16) {
-            qsum16[2 * b] = halves[0];
-            qsum16[2 * b + 1] = halves[1];
-        }
-    }
-}
-
 static int64_t round64(int64_t v) { return (v + 63) / 64 * 64; }
 
 int64_t pkv_xq8_bytes(int64_t n, int64_t rows) {
@@ -37,22 +11,40 @@ int64_t pkv_xq8_bytes(int64_t n, int64_t rows) {
     return round64(rows * n) + round64(blocks * 4) * 3 + round64(blocks * 2 * 4);
 }
 
+typedef struct {
+    const float *x;
+    int64_t ldx, n;
+    pkv_xq8 out;
+} quantize_job;
+
+// Rows [begin, end): each row on its own, so the split does not change a bit.
+static void quantize_part(void *ctx, int64_t begin, int64_t end) {
+    const quantize_job *j = ctx;
+    const int64_t per_row = j->n / 32;
+    for (int64_t t = begin; t < end; t++)
+        pkv_quantize_x8(j->x + t * j->ldx, j->n, (int8_t *)j->out.q + t * j->n, (float *)j->out.d + t * per_row,
+                        (float *)j->out.sum + t * per_row, (int32_t *)j->out.qsum + t * per_row,
+                        (int32_t *)j->out.qsum16 + 2 * t * per_row);
+}
+
 pkv_xq8 pkv_xq8_quantize(const float *x, int64_t ldx, int64_t n, int64_t rows, void *buf) {
-    const int64_t per_row = n / 32, blocks = rows * per_row;
+    const int64_t blocks = rows * (n / 32);
     uint8_t *p = buf;
-    int8_t *q = (int8_t *)p;
+    pkv_xq8 out;
+    out.q = (const int8_t *)p;
     p += round64(rows * n);
-    float *d = (float *)p;
+    out.d = (const float *)p;
     p += round64(blocks * 4);
-    float *sum = (float *)p;
+    out.sum = (const float *)p;
     p += round64(blocks * 4);
-    int32_t *qsum = (int32_t *)p;
+    out.qsum = (const int32_t *)p;
     p += round64(blocks * 4);
-    int32_t *qsum16 = (int32_t *)p;
-    for (int64_t t = 0; t < rows; t++)
-        pkv_quantize_x8(x + t * ldx, n, q + t * n, d + t * per_row, sum + t * per_row, qsum + t * per_row,
-                        qsum16 + 2 * t * per_row);
-    return (pkv_xq8){ q, d, sum, qsum, qsum16 };
+    out.qsum16 = (const int32_t *)p;
+    quantize_job job = { x, ldx, n, out };
+    // Prefill's rows split over the pool (one row stays on the caller: decode).
+    if (rows > 1) pkv_parallel_for(rows, quantize_part, &job);
+    else quantize_part(&job, 0, rows);
+    return out;
 }
 
 static void rows8_q4_0(const uint8_t *w, int64_t rb, int64_t n, const pkv_xq8 *x, float *y, int64_t rows) {
