@@ -157,8 +157,8 @@ public final class InferenceSession {
     }
 
     /// The output projection runs with fp32 activations in both modes: the logits are what is
-    /// measured, and with int8 activations here Qwen2.5-Coder-0.5B's top-20 logits moved 0.21
-    /// from transformers fp32 (bf16: 0.17); with fp32 here, 0.13 (NamedModelReferenceTests).
+    /// measured (with int8 here, Qwen2.5-Coder-0.5B's top-20 logits once moved 0.21 from
+    /// transformers fp32 where fp32 here gave 0.13; bf16: 0.17; NamedModelReferenceTests).
     private func computeLogits(lastRow: UnsafePointer<Float>, scratch s: ForwardScratch) {
         let c = model.config, w = model.weights
         pkv_rmsnorm(lastRow, w.outputNorm.pointer, s.xn.pointer, 1, Int64(c.dim), c.rmsEps)
