@@ -45,8 +45,9 @@ public final class ModelWeights: @unchecked Sendable {
     /// embedding is read one row a token, not counted).
     public var decodeBytes: Int { totalBytes - (tiedOutput ? 0 : tokenEmbedding.bytes) }
 
-    /// The kernel each ggml type's products run, per type present: "Q4_K ×169: avx512 packed
-    /// groups; fast: avx512-vnni int8 packed groups" (the output projection is fp32 in both modes).
+    /// The kernel each ggml type's products run, per type present: "Q4_K ×168: exact avx512
+    /// packed groups; fast avx512-vnni int8 packed groups" (the output projection is fp32 in both
+    /// modes).
     public func kernelSummary(variant: KernelVariant? = nil) -> [String] {
         var matrices = layers.flatMap(\.matrices)
         matrices.append(output)
