@@ -20,6 +20,8 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
+        // gzip for results export files.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // The coordinator client's HTTP and SHA-256 come from the system, so a cold build
         // compiles no BoringSSL (swift-crypto and AsyncHTTPClient each brought a copy).
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl",
@@ -59,7 +61,7 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         .executableTarget(name: "pyramidkv", dependencies: [
-            "PolicySpec", "KVEngine", "KVEval", "FleetCore", "Coordinator", "Worker", "BenchCoordinator", "Assets",
+            "PolicySpec", "KVEngine", "KVEval", "FleetCore", "Coordinator", "Worker", "BenchCoordinator", "Assets", "CZlib",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -102,10 +102,13 @@ public enum ExperimentExpansion {
             let shards = ShardPlanner.shards(group.samples, targetTokens: spec.shardTokens) {
                 $0.sample.estimatedPromptTokens(maxLength: group.settings.maxLength)
             }
-            for policy in spec.policies.map(\.normalized) {
-                // FullKV runs once, not once per budget: its outputs do not depend on it.
-                for budget in policy.keepsWholeCache ? [JobSpec.wholeCache] : spec.budgets {
-                    for shard in shards {
+            // Shard-major order (jobs lease by id): a worker runs every policy × budget of one
+            // shard in turn, so its prefill cache holds that shard's snapshots and each sample is
+            // prefilled once; policy-major order cycles the whole grid through the cache.
+            for shard in shards {
+                for policy in spec.policies.map(\.normalized) {
+                    // FullKV runs once, not once per budget: its outputs do not depend on it.
+                    for budget in policy.keepsWholeCache ? [JobSpec.wholeCache] : spec.budgets {
                         let job = JobSpec(benchmark: spec.benchmark, modelSha256: spec.modelSha256,
                                           policy: policy, budget: budget, dataset: group.dataset,
                                           datasetVersion: group.settings.datasetVersion,

@@ -172,19 +172,23 @@ public struct PredictionRecord: Codable, Sendable, Hashable {
     public var score: Double?
     /// Every stored metric of the sample (primary and secondary), by name.
     public var metrics: [String: Double]?
+    /// The name of the metric `score` is (the one tables show); nil until scored.
+    public var primaryMetric: String?
 
     public init(sampleId: String, sample: SampleSpec, result: SampleResult, workerId: String, score: Double?,
-                metrics: [String: Double]? = nil) {
+                metrics: [String: Double]? = nil, primaryMetric: String? = nil) {
         self.sampleId = sampleId
         self.sample = sample
         self.result = result
         self.workerId = workerId
         self.score = score
         self.metrics = metrics
+        self.primaryMetric = primaryMetric
     }
 
     private enum CodingKeys: String, CodingKey {
-        case sampleId = "sample_id", sample, result, workerId = "worker_id", score, metrics
+        case sampleId = "sample_id", sample, result, workerId = "worker_id", score, metrics,
+            primaryMetric = "primary_metric"
     }
 }
 

@@ -54,6 +54,9 @@ public struct JobSpec: Codable, Sendable, Hashable {
     /// The budget of a job whose policy keeps the whole cache (FullKV).
     public static let wholeCache = 0
 
+    /// The budget a results row shows: nil for a job that keeps the whole cache (FullKV).
+    public var rowBudget: Int? { budget == Self.wholeCache ? nil : budget }
+
     /// The budgets of `sweep` this job's results stand for: its own, or all of them for FullKV.
     public func budgetsAnswered(in sweep: [Int]) -> [Int] {
         budget == Self.wholeCache ? sweep : [budget]

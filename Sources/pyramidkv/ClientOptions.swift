@@ -16,8 +16,14 @@ struct ClientOptions: ParsableArguments {
     var json = false
 
     func endpoint() throws(CLIError) -> CoordinatorEndpoint {
+        try Self.endpoint(address: coordinator, tokenFile: tokenFile)
+    }
+
+    /// The endpoint of `address` (default: $PYRAMIDKV_COORDINATOR, else loopback :8787) with the
+    /// token of `tokenFile` (default: $PYRAMIDKV_TOKEN).
+    static func endpoint(address: String?, tokenFile: String?) throws(CLIError) -> CoordinatorEndpoint {
         let environment = ProcessInfo.processInfo.environment
-        let address = coordinator ?? environment["PYRAMIDKV_COORDINATOR"] ?? "http://127.0.0.1:8787"
+        let address = address ?? environment["PYRAMIDKV_COORDINATOR"] ?? "http://127.0.0.1:8787"
         guard let url = URL(string: address), let scheme = url.scheme, ["http", "https"].contains(scheme),
               url.host != nil else {
             throw CLIError("--coordinator '\(address)' is not an http(s) URL")
@@ -38,8 +44,10 @@ struct ClientOptions: ParsableArguments {
         return CoordinatorEndpoint(baseURL: url, token: token)
     }
 
-    func adminClient() throws(CLIError) -> AdminClient {
-        AdminClient(connection: CoordinatorConnection(endpoint: try endpoint(),
+    func adminClient() throws(CLIError) -> AdminClient { Self.adminClient(try endpoint()) }
+
+    static func adminClient(_ endpoint: CoordinatorEndpoint) -> AdminClient {
+        AdminClient(connection: CoordinatorConnection(endpoint: endpoint,
                                                       retry: RetryPolicy(maxAttempts: 4, initialDelaySeconds: 0.25)))
     }
 }

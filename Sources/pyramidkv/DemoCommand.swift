@@ -46,19 +46,10 @@ struct DemoCommand: AsyncParsableCommand {
         }
 
         // Coordinator: real SQLite file, real HTTP server on an ephemeral loopback port.
-        let tokens = try APITokens(admin: UUID().uuidString, worker: UUID().uuidString)
         let db = (out as NSString).appendingPathComponent("demo.sqlite")
-        let store = try CoordinatorStore(path: db, leaseSeconds: 120)
-        let server = CoordinatorServer(store: store, configuration: CoordinatorConfiguration(
-            host: "127.0.0.1", port: 0, tokens: tokens))
-        let (ports, portSink) = AsyncStream<Int>.makeStream()
-        let serverTask = Task { try await server.run(handleSignals: false) { portSink.yield($0) } }
-        defer { serverTask.cancel() }
-        var portIterator = ports.makeAsyncIterator()
-        guard let port = await portIterator.next() else { throw CLIError("the coordinator did not start") }
-        let base = URL(string: "http://127.0.0.1:\(port)")!
-        say("coordinator on \(base) (database \(db)); \(BLASSetup.summary)")
-        let admin = AdminClient(connection: CoordinatorConnection(endpoint: CoordinatorEndpoint(baseURL: base, token: tokens.adminToken)))
+        let fleet = try await EmbeddedFleet.start(databasePath: db, say: say)
+        defer { fleet.stop() }
+        let admin = fleet.admin
 
         // Sweeps.
         let policyList = try SweepOptions.policyNames(policies).map { PolicyConfig(name: $0) }
@@ -85,16 +76,7 @@ struct DemoCommand: AsyncParsableCommand {
         }
 
         // Worker: the same loop `pyramidkv worker` runs, until the queue is empty.
-        let stop = StopSignal()
-        let signals = stop.installSignalHandlers()
-        defer { _ = signals }
-        let worker = WorkerLoop(
-            client: WorkerClient(connection: CoordinatorConnection(endpoint: CoordinatorEndpoint(baseURL: base, token: tokens.workerToken))),
-            workerId: "demo-\(getpid())", models: models, hardware: WorkerLoop.localHardware(threads: KernelRuntime.threads),
-            haystackDirectory: DefaultAssets.haystackDirectory, stop: stop, idleSeconds: 0.5, exitWhenIdle: true,
-            prefillCacheBytes: 3 << 30,
-            log: { line in FileHandle.standardError.write(Data("  worker: \(line)\n".utf8)) })
-        let jobs = await worker.run()
+        let jobs = await fleet.runWorker(models: models, idPrefix: "demo")
         say("worker finished \(jobs) job(s)")
 
         // Tabulate and plot: the worker posted a score with every prediction, so no scoring step.
@@ -122,6 +104,7 @@ struct DemoCommand: AsyncParsableCommand {
             print("\n" + comparison.markdown())
         }
         say(String(format: "done in %.0f s; outputs in %@", Date().timeIntervalSince(started), out))
+        say("on a real model: pyramidkv reproduce --model qwen2.5-coder-0.5b-instruct (the paper's grid and RULER; README § Reproduction)")
     }
 
     /// One line per policy × budget: the share of FullKV's average it kept.
@@ -130,8 +113,9 @@ struct DemoCommand: AsyncParsableCommand {
             return "(no FullKV row with a positive score to compare against)"
         }
         return table.rows.filter { $0.policy != "fullkv" }.map { row in
-            guard let average = row.average else { return "\(row.policy) @ \(row.budget): no scores" }
-            return String(format: "%@ @ %d kept %.0f%% of FullKV's score (%.2f ± %.2f vs %.2f)", row.policy, row.budget,
+            let name = ResultsTable.label(policy: row.policy, budget: row.budget)
+            guard let average = row.average else { return "\(name): no scores" }
+            return String(format: "%@ kept %.0f%% of FullKV's score (%.2f ± %.2f vs %.2f)", name,
                           100 * average.score / full.score, average.score, average.plusMinus, full.score)
         }.joined(separator: "\n")
     }

@@ -13,6 +13,7 @@ struct PyramidKV: AsyncParsableCommand {
             // Fleet
             CoordinatorCommand.self, SubmitCommand.self, StatusCommand.self, ResultsCommand.self,
             CancelCommand.self, RequeueCommand.self, WorkersCommand.self, RescoreCommand.self, WorkerCommand.self, DemoCommand.self,
+            ReproduceCommand.self,
         ]
     )
 }

@@ -10,7 +10,7 @@ struct ResultsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "results", abstract: "Tables and heatmaps from scored predictions.",
         subcommands: [ResultsTableCommand.self, ResultsHeatmapCommand.self, ResultsCompareCommand.self,
-                       ResultsRawCommand.self])
+                       ResultsRawCommand.self, ResultsReportCommand.self, ResultsExportCommand.self, ResultsImportCommand.self])
 }
 
 struct ResultsTableCommand: AsyncParsableCommand {

@@ -50,10 +50,10 @@ struct StatusCommand: AsyncParsableCommand {
         return line
     }
 
-    /// "running scores (needle (chat protocol)): fullkv@64 81.00 ± 9.50 (n 9); …"
+    /// "running scores (needle (chat protocol)): fullkv 81.00 ± 9.50 (n 9); …"
     static func runningScores(_ table: ResultsTable) -> String {
         let rows = table.rows.map { row in
-            "\(row.policy)@\(row.budget) " + (row.average.map {
+            ResultsTable.label(policy: row.policy, budget: row.budget) + " " + (row.average.map {
                 String(format: "%.2f ± %.2f (n %d)", $0.score, $0.plusMinus, $0.n)
             } ?? "–")
         }

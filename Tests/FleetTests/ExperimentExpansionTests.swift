@@ -20,6 +20,20 @@ import Testing
         #expect(expanded.jobs.filter { $0.spec.policy.name == .snapkv }.map(\.spec.budget) == [64, 128, 256])
     }
 
+    @Test func jobsComeShardByShardSoEachPrefillServesEveryPolicy() throws {
+        var spec = needleSpec(lengths: [1000, 2000, 3000], depths: [0, 100], policies: [.fullkv, .snapkv, .pyramidkv],
+                              budgets: [64, 128])
+        spec.shardTokens = 4000
+        let jobs = try ExperimentExpansion.expand(spec, samples: []).jobs
+        // 4 shards × (FullKV once + 2 policies × 2 budgets): the 5 jobs of a shard are consecutive.
+        #expect(jobs.count == 20)
+        for start in stride(from: 0, to: 20, by: 5) {
+            #expect(Set(jobs[start..<start + 5].map(\.spec.sampleIds)).count == 1)
+            #expect(jobs[start..<start + 5].map { ResultsLabel.of($0.spec) } == ["fullkv", "snapkv@64", "snapkv@128",
+                                                                                "pyramidkv@64", "pyramidkv@128"])
+        }
+    }
+
     @Test func shardsFollowTheTokenTarget() throws {
         var spec = needleSpec(lengths: [1000, 2000, 3000], depths: [0, 100], policies: [.snapkv], budgets: [64])
         spec.shardTokens = 4000
@@ -76,5 +90,11 @@ import Testing
                                             reason: "needle samples are generated from the grid; send none")) {
             try ExperimentExpansion.expand(needleSpec(), samples: [.needleCell(length: 1, depth: 1)])
         }
+    }
+}
+
+private enum ResultsLabel {
+    static func of(_ spec: JobSpec) -> String {
+        spec.rowBudget.map { "\(spec.policy.name.rawValue)@\($0)" } ?? spec.policy.name.rawValue
     }
 }

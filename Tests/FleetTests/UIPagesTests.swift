@@ -71,6 +71,18 @@ import TestSupport
         await coordinator.stop()
     }
 
+    @Test func rootAndUIRootSendABrowserToTheExperiments() async throws {
+        let (coordinator, _, _, _) = try await seeded()
+        for path in ["/", "/ui"] {
+            let answer = try await get(coordinator, path)
+            #expect(answer.status == 302, "\(path)")
+            #expect(answer.headers["location"] == "/ui/experiments", "\(path)")
+        }
+        // Without a credential the experiments page then shows the sign-in form.
+        #expect(try await get(coordinator, "/ui/experiments").status == 401)
+        await coordinator.stop()
+    }
+
     @Test func theLoginFormSetsAnHttpOnlyStrictCookieThatOpensThePages() async throws {
         let (coordinator, _, _, _) = try await seeded()
         let form = try await get(coordinator, "/ui/login?next=/ui/workers")

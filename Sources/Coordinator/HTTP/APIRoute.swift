@@ -40,7 +40,9 @@ public enum APIRoutes {
     public static let cancel = APIRoute(method: "POST", path: "/v1/experiments/{experiment}/cancel", roles: admin)
     public static let requeue = APIRoute(method: "POST", path: "/v1/experiments/{experiment}/requeue", roles: admin)
     public static let results = APIRoute(method: "GET", path: "/v1/experiments/{experiment}/results", roles: admin)
+    public static let experimentSamples = APIRoute(method: "GET", path: "/v1/experiments/{experiment}/samples", roles: admin)
     public static let scores = APIRoute(method: "POST", path: "/v1/scores", roles: admin)
+    public static let imports = APIRoute(method: "POST", path: "/v1/imports", roles: admin)
     public static let workers = APIRoute(method: "GET", path: "/v1/workers", roles: admin)
     public static let lease = APIRoute(method: "POST", path: "/v1/leases", roles: worker)
     public static let heartbeat = APIRoute(method: "POST", path: "/v1/jobs/{job_id}/heartbeat", roles: worker)
@@ -53,7 +55,7 @@ public enum APIRoutes {
     public static let putBlob = APIRoute(method: "PUT", path: "/v1/blobs/{sha256}", roles: admin)
 
     public static let all: [APIRoute] = [
-        health, metrics, submit, listExperiments, getExperiment, cancel, requeue, results, scores, workers,
+        health, metrics, submit, listExperiments, getExperiment, cancel, requeue, results, experimentSamples, scores, imports, workers,
         lease, heartbeat, samples, predictions, complete, fail, release, getBlob, putBlob,
     ]
 

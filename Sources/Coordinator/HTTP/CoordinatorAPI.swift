@@ -108,6 +108,10 @@ public struct CoordinatorAPI: Sendable {
             return { exchange in APIResponse.json(try await store.results(experiment: exchange.experimentId())) }
         case APIRoutes.scores:
             return { exchange in APIResponse.json(try await store.storeScores(try exchange.decode(ScoreUpload.self))) }
+        case APIRoutes.experimentSamples:
+            return { exchange in APIResponse.json(SampleList(samples: try await store.samples(experiment: exchange.experimentId()))) }
+        case APIRoutes.imports:
+            return { exchange in APIResponse.json(try await store.importResults(try exchange.decode(ResultsExport.Batch.self))) }
         case APIRoutes.workers:
             return { _ in APIResponse.json(WorkerList(workers: try await store.workers())) }
         case APIRoutes.lease:

@@ -24,7 +24,10 @@ extension NeedleHeatmap {
             return NeedleScore(length: length, depth: depth, score: score)
         }
         let protocolName = results.spec.needle?.settings.protocolLabel ?? NeedleSettings.defaultProtocolName
-        return NeedleHeatmap(title: "\(policy.rawValue) @ \(budget), \(protocolName) protocol", scores: scores,
+        // A whole-cache job (FullKV) answers every budget: its title names no budget.
+        let wholeCache = jobs.allSatisfy { $0.spec.rowBudget == nil }
+        let subject = wholeCache ? policy.rawValue : "\(policy.rawValue) @ \(budget)"
+        return NeedleHeatmap(title: "\(subject), \(protocolName) protocol", scores: scores,
                              unscored: unscored)
     }
 }

@@ -9,7 +9,8 @@ import Statistics
 public struct ResultsComparison: Codable, Sendable, Equatable {
     public struct Row: Codable, Sendable, Equatable {
         public var policy: String
-        public var budget: Int
+        /// nil for a whole-cache row (FullKV).
+        public var budget: Int?
         public var dataset: String
         public var n: Int
         public var baselineScore: Double
@@ -28,7 +29,7 @@ public struct ResultsComparison: Codable, Sendable, Equatable {
     }
 
     public var title: String
-    /// The baseline row, as "policy@budget".
+    /// The baseline row: "policy@budget", or "fullkv" for the whole-cache row.
     public var baseline: String
     public var rows: [Row]
 
@@ -36,10 +37,10 @@ public struct ResultsComparison: Codable, Sendable, Equatable {
     public static func build(from results: ExperimentResults, baseline: String) throws(ResultsError) -> ResultsComparison {
         var scored: [RowKey: [String: [String: Double]]] = [:]
         var order: [RowKey] = []
-        // One row per policy × job budget: FullKV ran once, so it is one row (budget 0) that
+        // One row per policy × job budget: FullKV ran once, so it is one row (no budget) that
         // every budget is compared against.
         for job in results.jobs {
-            let key = RowKey(policy: ResultsTable.rowLabel(job.spec.policy), budget: job.spec.budget)
+            let key = RowKey(policy: ResultsTable.rowLabel(job.spec.policy), budget: job.spec.rowBudget)
             if !order.contains(key) { order.append(key) }
             for prediction in job.predictions {
                 guard let score = prediction.score else { continue }
@@ -48,7 +49,7 @@ public struct ResultsComparison: Codable, Sendable, Equatable {
         }
         guard let base = resolve(baseline, among: order) else {
             throw .unknownBaseline(experiment: results.experiment, baseline: baseline,
-                                   available: order.map { "\($0.policy)@\($0.budget)" })
+                                   available: order.map { ResultsTable.label(policy: $0.policy, budget: $0.budget) })
         }
         let baseScores = scored[base] ?? [:]
         var rows: [Row] = []
@@ -67,7 +68,7 @@ public struct ResultsComparison: Codable, Sendable, Equatable {
                 rows.append(row)
             }
         }
-        return ResultsComparison(title: ResultsTable.title(of: results.spec), baseline: "\(base.policy)@\(base.budget)",
+        return ResultsComparison(title: ResultsTable.title(of: results.spec), baseline: ResultsTable.label(policy: base.policy, budget: base.budget),
                                  rows: rows)
     }
 
@@ -93,7 +94,7 @@ public struct ResultsComparison: Codable, Sendable, Equatable {
 
     private struct RowKey: Hashable {
         let policy: String
-        let budget: Int
+        let budget: Int?
     }
 
     /// A Markdown table, one line per policy × budget × dataset.
@@ -103,7 +104,7 @@ public struct ResultsComparison: Codable, Sendable, Equatable {
                      "|---|---|---|---|---|---|---|---|---|---|---|"]
         for row in rows {
             let share = { (count: Int) in String(format: "%d (%.0f%%)", count, 100 * Double(count) / Double(max(1, row.n))) }
-            lines.append("| \(row.policy) | \(row.budget) | \(row.dataset) | \(row.n) | "
+            lines.append("| \(row.policy) | \(row.budget.map(String.init) ?? "") | \(row.dataset) | \(row.n) | "
                          + String(format: "%.2f | %.2f | %+.2f | [%+.2f, %+.2f]", row.baselineScore, row.score,
                                   row.difference, row.ciLow, row.ciHigh)
                          + " | \(share(row.worse)) | \(share(row.better)) | \(share(row.equal)) |")

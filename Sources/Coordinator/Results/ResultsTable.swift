@@ -39,7 +39,8 @@ public struct ResultsTable: Codable, Sendable, Equatable {
 
     public struct Row: Codable, Sendable, Equatable {
         public var policy: String
-        public var budget: Int
+        /// The KV budget; nil for a policy that keeps the whole cache (FullKV: one row, no budget).
+        public var budget: Int?
         /// Column → cell; a column without scored samples is absent.
         public var cells: [String: Cell]
         public var average: Cell?
@@ -67,17 +68,17 @@ public struct ResultsTable: Codable, Sendable, Equatable {
         var rowOrder: [RowKey] = []
         for job in results.jobs {
             if !columns.contains(job.spec.dataset) { columns.append(job.spec.dataset) }
-            // A FullKV job ran once for the sweep; its row repeats at every budget, as in the paper.
-            for budget in job.spec.budgetsAnswered(in: results.spec.budgets) {
-                let key = RowKey(policy: rowLabel(job.spec.policy), budget: budget)
-                if scores[key] == nil {
-                    scores[key] = [:]
-                    rowOrder.append(key)
-                }
-                scores[key]?[job.spec.dataset, default: []] += job.predictions.compactMap(\.score)
+            // A FullKV job ran once for the sweep: one row without a budget.
+            let key = RowKey(policy: rowLabel(job.spec.policy), budget: job.spec.rowBudget)
+            if scores[key] == nil {
+                scores[key] = [:]
+                rowOrder.append(key)
             }
+            scores[key]?[job.spec.dataset, default: []] += job.predictions.compactMap(\.score)
         }
-        let rows = rowOrder.map { key in
+        // Whole-cache rows first (the reference), then each policy's budgets in the sweep's order.
+        let wholeCacheFirst = rowOrder.filter { $0.budget == nil } + rowOrder.filter { $0.budget != nil }
+        let rows = wholeCacheFirst.map { key in
             let byColumn = scores[key] ?? [:]
             var cells: [String: Cell] = [:]
             for (column, values) in byColumn {
@@ -103,7 +104,13 @@ public struct ResultsTable: Codable, Sendable, Equatable {
 
     private struct RowKey: Hashable {
         let policy: String
-        let budget: Int
+        let budget: Int?
+    }
+
+    /// "fullkv" for a whole-cache row, else "snapkv@128": how the rows are named in
+    /// comparisons, verdicts and status lines.
+    public static func label(policy: String, budget: Int?) -> String {
+        budget.map { "\(policy)@\($0)" } ?? policy
     }
 
     /// The policy name, with the preset when one is set ("snapkv (paper-2024)").

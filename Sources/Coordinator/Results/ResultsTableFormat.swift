@@ -25,7 +25,7 @@ public enum ResultsTableFormat: String, Sendable, CaseIterable {
                      "|" + header.map { _ in "---" }.joined(separator: "|") + "|"]
         for row in table.rows {
             let cells = table.columns.map { row.cells[$0].map(Self.plusMinus) ?? "–" }
-            lines.append("| " + ([row.policy, String(row.budget)] + cells
+            lines.append("| " + ([row.policy, row.budget.map(String.init) ?? ""] + cells
                                   + [row.average.map(Self.plusMinus) ?? "–"]).joined(separator: " | ") + " |")
         }
         lines.append("")
@@ -43,7 +43,7 @@ public enum ResultsTableFormat: String, Sendable, CaseIterable {
         }
         var lines = [header.map(Self.csvField).joined(separator: ",")]
         for row in table.rows {
-            var fields = [row.policy, String(row.budget)]
+            var fields = [row.policy, row.budget.map(String.init) ?? ""]
             for cell in table.columns.map({ row.cells[$0] }) + [row.average] {
                 fields += cell.map { [Self.number($0.score), Self.number($0.ciLow), Self.number($0.ciHigh), String($0.n)] }
                     ?? ["", "", "", "0"]
@@ -71,7 +71,7 @@ public enum ResultsTableFormat: String, Sendable, CaseIterable {
             let cells = (table.columns.map { row.cells[$0] } + [row.average]).map { cell in
                 cell.map { String(format: "%.1f\\,{\\scriptsize±%.1f}", $0.score, $0.plusMinus) } ?? "--"
             }
-            lines.append(([Self.latexEscaped(row.policy), String(row.budget)] + cells).joined(separator: " & ") + " \\\\")
+            lines.append(([Self.latexEscaped(row.policy), row.budget.map(String.init) ?? ""] + cells).joined(separator: " & ") + " \\\\")
         }
         lines += ["\\bottomrule", "\\end{tabular}"]
         return lines.joined(separator: "\n") + "\n"

@@ -20,6 +20,8 @@ extension CoordinatorStore {
                        p.prefill_seconds, p.decode_seconds, p.kv_bytes, p.hardware_json,
                        (SELECT c.score FROM scores c WHERE c.job_id = p.job_id AND c.sample_id = p.sample_id
                         ORDER BY c.is_primary DESC, c.metric LIMIT 1) AS score,
+                       (SELECT c.metric FROM scores c WHERE c.job_id = p.job_id AND c.sample_id = p.sample_id
+                        ORDER BY c.is_primary DESC, c.metric LIMIT 1) AS primary_metric,
                        (SELECT json_group_object(c.metric, c.score) FROM scores c
                         WHERE c.job_id = p.job_id AND c.sample_id = p.sample_id) AS metrics
                 FROM predictions p JOIN samples s ON s.id = p.sample_id
@@ -41,12 +43,33 @@ extension CoordinatorStore {
                     sample: try decode(SampleSpec.self, prediction["sample_json"].string, table: "samples", id: sampleId),
                     result: result, workerId: prediction["worker_id"].string ?? "",
                     score: prediction["score"].double,
-                    metrics: try metrics(prediction["metrics"].string, sampleId: sampleId)))
+                    metrics: try metrics(prediction["metrics"].string, sampleId: sampleId),
+                    primaryMetric: prediction["primary_metric"].string))
             }
             jobs.append(JobResults(jobId: jobId, key: JobKey(hex: row["key"].string ?? ""),
                                    state: row["state"].string ?? "", spec: jobSpec, predictions: predictions))
         }
         return ExperimentResults(experiment: id, spec: spec, jobs: jobs)
+    }
+
+    /// Every sample of the experiment's jobs, each once, in job then run order (`results export`
+    /// needs the samples no prediction names yet, so an import can resume the sweep).
+    public func samples(experiment id: String) throws(StoreError) -> [StoredSample] {
+        guard try !read("SELECT 1 FROM experiments WHERE id = ?", [id]).isEmpty else {
+            throw .notFound(kind: "experiment", id: id, field: "experiment")
+        }
+        var samples: [StoredSample] = []
+        var seen = Set<String>()
+        for row in try read("""
+            SELECT s.id, s.sample_json FROM experiment_jobs e JOIN job_samples j ON j.job_id = e.job_id
+            JOIN samples s ON s.id = j.sample_id WHERE e.experiment_id = ? ORDER BY e.job_id, j.ordinal
+            """, [id]) {
+            let sampleId = row["id"].string ?? ""
+            guard seen.insert(sampleId).inserted else { continue }
+            samples.append(StoredSample(id: sampleId, sample: try decode(SampleSpec.self, row["sample_json"].string,
+                                                                         table: "samples", id: sampleId)))
+        }
+        return samples
     }
 
     /// Stores scores computed over stored predictions; a score for the same (job, sample, metric)

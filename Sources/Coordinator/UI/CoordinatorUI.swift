@@ -38,6 +38,8 @@ struct CoordinatorUI: Sendable {
 
     func respond(_ route: APIRoute, _ request: Request, _ context: BasicRequestContext) async -> Response {
         switch route {
+        case UIRoutes.root, UIRoutes.uiRoot:
+            return UIPage.response("", status: .found, extra: [.location: "/ui/experiments"])
         case UIRoutes.loginForm:
             let next = LoginPage.safeNext(request.uri.queryParameters.get("next"))
             return UIPage.response(LoginPage.render(next: next, message: nil))

@@ -60,8 +60,8 @@ enum ExperimentPage {
         for column in table.columns + ["average"] { html += "<th class=\"num\">\(HTML.escape(column))</th>" }
         html += "</tr></thead><tbody>"
         for row in table.rows {
-            html += "<tr class=\"result\" data-policy=\"\(HTML.escape(row.policy))\" data-budget=\"\(row.budget)\">"
-                + "<td>\(HTML.escape(row.policy))</td><td class=\"num\">\(row.budget)</td>"
+            html += "<tr class=\"result\" data-policy=\"\(HTML.escape(row.policy))\" data-budget=\"\(row.budget.map(String.init) ?? "")\">"
+                + "<td>\(HTML.escape(row.policy))</td><td class=\"num\">\(row.budget.map(String.init) ?? "")</td>"
             for cell in table.columns.map({ row.cells[$0] }) + [row.average] {
                 guard let cell else { html += "<td class=\"num\">–</td>"; continue }
                 html += "<td class=\"num score-cell\" data-score=\"\(UIFormat.fixed(cell.score))\" data-n=\"\(cell.n)\" "

@@ -1,6 +1,9 @@
 /// The pages (schema/openapi.yaml lists them with the JSON API). Pages want the admin token
 /// (bearer header or the login cookie); the login form and sign-out need none.
 public enum UIRoutes {
+    /// `/` and `/ui` send a browser to the experiments (the sign-in form first when it has no cookie).
+    public static let root = APIRoute(method: "GET", path: "/", roles: APIRoutes.anyone)
+    public static let uiRoot = APIRoute(method: "GET", path: "/ui", roles: APIRoutes.anyone)
     public static let loginForm = APIRoute(method: "GET", path: "/ui/login", roles: APIRoutes.anyone)
     public static let login = APIRoute(method: "POST", path: "/ui/login", roles: APIRoutes.anyone)
     public static let logout = APIRoute(method: "POST", path: "/ui/logout", roles: APIRoutes.anyone)
@@ -12,7 +15,7 @@ public enum UIRoutes {
                                         roles: APIRoutes.admin)
     public static let workers = APIRoute(method: "GET", path: "/ui/workers", roles: APIRoutes.admin)
 
-    public static let all: [APIRoute] = [loginForm, login, logout, experiments, experiment, download, sample, workers]
+    public static let all: [APIRoute] = [root, uiRoot, loginForm, login, logout, experiments, experiment, download, sample, workers]
 }
 
 extension APIRoutes {

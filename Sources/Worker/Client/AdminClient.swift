@@ -32,6 +32,16 @@ public struct AdminClient: Sendable {
         try await connection.call("GET", "/v1/experiments/\(id)/results", as: ExperimentResults.self)
     }
 
+    /// Every sample of the experiment's jobs (`results export`).
+    public func samples(experiment id: String) async throws(CoordinatorClientError) -> [StoredSample] {
+        try await connection.call("GET", "/v1/experiments/\(id)/samples", as: SampleList.self).samples
+    }
+
+    /// Stores one batch of an exported experiment (`results import`).
+    public func importResults(_ batch: ResultsExport.Batch) async throws(CoordinatorClientError) -> ResultsExport.ImportResponse {
+        try await connection.call("POST", "/v1/imports", body: batch, as: ResultsExport.ImportResponse.self)
+    }
+
     public func workers() async throws(CoordinatorClientError) -> [WorkerInfo] {
         try await connection.call("GET", "/v1/workers", as: WorkerList.self).workers
     }
