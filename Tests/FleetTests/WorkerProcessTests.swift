@@ -132,6 +132,43 @@ struct WorkerProcessTests {
         #expect(coordinator.terminate().status == 0)
     }
 
+    /// `submit longbench --config F`: the job carries F's template, new-token limit and chat
+    /// rule, and the worker runs it as submitted (it once refused every template that differed
+    /// from its bundled config).
+    @Test func aLongBenchJobFromAUserConfigRunsAsSubmitted() async throws {
+        let coordinator = try await CoordinatorProcess(directory: directory)
+        let bundled = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Sources/KVEval/Resources/longbench-config.json")
+        var config = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: bundled)) as? [String: Any])
+        var prompts = try #require(config["dataset2prompt"] as? [String: String])
+        var lengths = try #require(config["dataset2maxlen"] as? [String: Int])
+        prompts["hotpotqa"] = "Read: {context}\nQ: {input}\nA:"
+        lengths["hotpotqa"] = 3
+        config["dataset2prompt"] = prompts
+        config["dataset2maxlen"] = lengths
+        let configPath = directory.path("custom-config.json")
+        try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: configPath))
+        let data = directory.path("lb")
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        let records = (1...2).map { i in
+            #"{"input": "Who wrote it?", "context": "The letter was written by Ada \#(i) in the spring.", "answers": ["Ada"], "length": 12, "dataset": "hotpotqa", "language": "en", "all_classes": null, "_id": "c\#(i)"}"#
+        }
+        try (records.joined(separator: "\n") + "\n").write(toFile: data + "/hotpotqa.jsonl", atomically: true, encoding: .utf8)
+        let submitted = try json(try cli(["submit", "longbench", "--json", "--data", data, "--datasets", "hotpotqa",
+                                          "--config", configPath, "--policies", "fullkv", "--budgets", "64"], coordinator))
+        let experiment = try #require(submitted["experiment"] as? String)
+        let worker = try WorkerProcess(directory: directory, coordinator: coordinator, id: "w1", exitWhenIdle: true)
+        #expect(await worker.exitStatus(within: 300) == 0, "worker log:\n\(worker.log)")
+        let results = try await admin(coordinator).results(experiment)
+        let job = try #require(results.jobs.first)
+        #expect(job.state == "done", "worker log:\n\(worker.log)")
+        #expect(job.spec.promptTemplate == prompts["hotpotqa"] && job.spec.maxNewTokens == 3)
+        #expect(job.predictions.count == 2)
+        // The custom limit bounds every answer; the short custom prompt is what ran.
+        #expect(job.predictions.allSatisfy { $0.result.generatedTokens <= 3 && $0.result.promptTokens < 60 })
+        #expect(coordinator.terminate().status == 0)
+    }
+
     @Test func anUploadedHaystackIsFetchedByTheWorkerAndUsed() async throws {
         let coordinator = try await CoordinatorProcess(directory: directory)
         // A haystack of our own: three of the essays, concatenated (any UTF-8 text would do).

@@ -56,7 +56,7 @@ public struct LongBenchPromptBuilder: Sendable {
         let first = tokenizer.encodeWithSpecial(text)
         let truncatedText = Self.middleTruncate(first, maxLength: protocolUsed.maxLength, tokenizer: tokenizer)
         if let truncatedText { text = truncatedText }
-        let useChat = protocolUsed.chatTemplate && !LongBenchProtocol.noChatTemplate.contains(dataset)
+        let useChat = protocolUsed.chatTemplate && !config.noChatTemplate.contains(dataset)
         if useChat { text = tokenizer.chat(user: text) }
         let ids: [Int32]
         if useChat && protocolUsed.preset == .kvcacheFactory {

@@ -56,15 +56,24 @@ final class SamplePrompter {
                 return GenerationRequest(promptIDs: ids, maxNewTokens: spec.maxNewTokens, stopIDs: model.tokenizer.eosIDs,
                                          stopStrings: spec.stop, policy: policy, layout: layout)
             }
-            let config = try LongBenchConfig.bundled()
-            let base = LongBenchDatasets.baseName(s.dataset)
-            if let t = config.prompt[base], t != spec.promptTemplate { throw WorkerError.promptMismatch(dataset: base) }
+            let config = try Self.longBenchConfig(for: spec, dataset: LongBenchDatasets.baseName(s.dataset))
             let proto = LongBenchProtocol(preset: .kvcacheFactory, maxLength: spec.maxLength ?? LongBenchProtocol.defaultMaxLength,
                                           chatTemplate: spec.applyChatTemplate)
             let prompt = try LongBenchPromptBuilder(config: config, protocol: proto).build(record, tokenizer: tokenizer)
             return GenerationRequest(promptIDs: prompt.ids, maxNewTokens: prompt.maxNewTokens, stopIDs: Set(prompt.stopIDs),
                                      stopStrings: spec.stop, minNewTokens: prompt.minNewTokens, policy: policy, layout: layout)
         }
+    }
+
+    /// The bundled config with this job's own recipe for its dataset: the template, new-token
+    /// limit and chat rule travel in the job (from `submit longbench --config F` or the bundled
+    /// config), so a job built from a user's config runs as submitted.
+    static func longBenchConfig(for spec: JobSpec, dataset: String) throws -> LongBenchConfig {
+        var config = try LongBenchConfig.bundled()
+        config.prompt[dataset] = spec.promptTemplate
+        config.maxNewTokens[dataset] = spec.maxNewTokens
+        if spec.applyChatTemplate { config.noChatTemplate.remove(dataset) } else { config.noChatTemplate.insert(dataset) }
+        return config
     }
 
     static func needleProtocol(_ settings: NeedleSettings) throws -> NeedleProtocol {

@@ -3,7 +3,6 @@ public enum WorkerError: Error, CustomStringConvertible, Sendable {
     case modelMismatch(path: String, expected: String, found: String)
     case modelNotFound(sha256: String, searched: [String])
     case badSample(id: String, reason: String)
-    case promptMismatch(dataset: String)
     case badBlob(sha256: String, reason: String)
     case unknownNeedleProtocol(String)
 
@@ -14,8 +13,6 @@ public enum WorkerError: Error, CustomStringConvertible, Sendable {
         case let .modelNotFound(sha, searched):
             return "no model with sha256 \(sha) in \(searched.joined(separator: ", "))"
         case let .badSample(id, reason): return "sample \(id): \(reason)"
-        case let .promptMismatch(dataset):
-            return "job's prompt template for \(dataset) differs from this worker's LongBench config"
         case let .badBlob(sha, reason): return "blob \(sha): \(reason)"
         case let .unknownNeedleProtocol(p):
             return "needle protocol \"\(p)\" is unknown to this worker (kvcache-factory, chat)"
