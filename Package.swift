@@ -36,7 +36,9 @@ let package = Package(
         // The policy vocabulary (names, presets, pooling, layouts, PolicyConfig) shared by the CLI,
         // the wire and the engine; no dependencies, so FleetCore and KVEngine stay apart.
         .target(name: "PolicySpec"),
-        .target(name: "FleetCore", dependencies: ["COpenSSL", "PolicySpec"]),
+        // What a task asks and when (question timing): the job fields every family shares.
+        .target(name: "TaskSpec"),
+        .target(name: "FleetCore", dependencies: ["COpenSSL", "PolicySpec", "TaskSpec"]),
         // Where the fetched default model and haystack live (the app's paths, not the engine's).
         .target(name: "Assets", resources: [.copy("Resources")]),
         .target(name: "KVEngine", dependencies: ["COpenBLAS", "CKernels", "PolicySpec"]),
@@ -50,7 +52,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
-        .target(name: "Worker", dependencies: ["FleetCore", "PolicySpec", "KVEngine", "KVEval", "CCurl", "Assets"]),
+        .target(name: "Worker", dependencies: ["FleetCore", "PolicySpec", "TaskSpec", "KVEngine", "KVEval", "CCurl", "Assets"]),
         // `pyramidkv bench coordinator` and its SwiftNIO load generator: a library the CLI
         // links, so the command stays where users know it and the CLI holds no NIO code.
         .target(name: "BenchCoordinator", dependencies: [
@@ -61,7 +63,7 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         .executableTarget(name: "pyramidkv", dependencies: [
-            "PolicySpec", "KVEngine", "KVEval", "FleetCore", "Coordinator", "Worker", "BenchCoordinator", "Assets", "CZlib",
+            "PolicySpec", "TaskSpec", "KVEngine", "KVEval", "FleetCore", "Coordinator", "Worker", "BenchCoordinator", "Assets", "CZlib",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -73,7 +75,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "FleetTests", dependencies: ["FleetCore", "PolicySpec", "Coordinator", "Worker", "KVEngine", "KVEval", "Assets", "TestSupport"]),
+        .testTarget(name: "FleetTests", dependencies: ["FleetCore", "PolicySpec", "TaskSpec", "Coordinator", "Worker", "KVEngine", "KVEval", "Assets", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

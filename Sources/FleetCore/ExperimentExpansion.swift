@@ -117,7 +117,8 @@ public enum ExperimentExpansion {
                                           maxLength: group.settings.maxLength,
                                           maxNewTokens: group.settings.maxNewTokens,
                                           stop: group.settings.stop, needle: group.settings.needle,
-                                          sampleIds: shard.map(\.id), activations: spec.activations)
+                                          sampleIds: shard.map(\.id), activations: spec.activations,
+                                          question: spec.question)
                         let key = try hashed(job)
                         if seenKeys.insert(key).inserted {
                             jobs.append(ExpandedJob(key: key, spec: job))
@@ -197,6 +198,12 @@ public enum ExperimentExpansion {
                     throw ExperimentSpecError(field: field, reason: "\(error.reason), got \(error.value)")
                 }
             }
+        }
+        if spec.question == .afterCompression, spec.benchmark != .needle {
+            // LongBench templates put instructions and questions on both sides of the context;
+            // only the needle's prompt has one question after one context.
+            throw ExperimentSpecError(field: "spec.question",
+                                      reason: "after-compression is supported for the needle benchmark only, got \(spec.benchmark.rawValue)")
         }
         guard spec.maxAttempts >= 1 else {
             throw ExperimentSpecError(field: "spec.max_attempts", reason: "must be ≥ 1")

@@ -1,4 +1,5 @@
 import PolicySpec
+import TaskSpec
 
 /// A sweep as the user asked for it: policies × budgets × (needle grid cells | datasets).
 /// The coordinator expands it into jobs (`ExperimentExpansion`).
@@ -17,10 +18,13 @@ public struct ExperimentSpec: Codable, Sendable, Hashable {
     public var shardTokens: Int
     /// The numerics mode of every job (JobSpec.activations); nil is exact (f32).
     public var activations: ActivationPrecision?
+    /// When the question enters the cache (JobSpec.question); nil is `aware`.
+    public var question: QuestionTiming?
 
     public init(benchmark: Benchmark, modelSha256: String, policies: [PolicyConfig], budgets: [Int],
                 needle: NeedleSweep? = nil, longbench: LongBenchSweep? = nil, priority: Int = 0,
-                maxAttempts: Int = 3, shardTokens: Int = 65_536, activations: ActivationPrecision? = nil) {
+                maxAttempts: Int = 3, shardTokens: Int = 65_536, activations: ActivationPrecision? = nil,
+                question: QuestionTiming? = nil) {
         self.benchmark = benchmark
         self.modelSha256 = modelSha256
         self.policies = policies
@@ -31,10 +35,11 @@ public struct ExperimentSpec: Codable, Sendable, Hashable {
         self.maxAttempts = maxAttempts
         self.shardTokens = shardTokens
         self.activations = activations == .f32 ? nil : activations
+        self.question = question == .aware ? nil : question
     }
 
     private enum CodingKeys: String, CodingKey {
         case benchmark, modelSha256 = "model_sha256", policies, budgets, needle, longbench, priority,
-            maxAttempts = "max_attempts", shardTokens = "shard_tokens", activations
+            maxAttempts = "max_attempts", shardTokens = "shard_tokens", activations, question
     }
 }

@@ -1,4 +1,5 @@
 import PolicySpec
+import TaskSpec
 
 /// Everything that changes a job's outputs (design §4), and nothing else: its canonical JSON
 /// hashes to the job key. Priority and attempts live on the job row, not here.
@@ -26,6 +27,9 @@ public struct JobSpec: Codable, Sendable, Hashable {
     /// The engine's numerics mode; nil is exact (f32), the reference, and is left out of the
     /// key's JSON, so exact jobs keep the keys they had before modes existed.
     public var activations: ActivationPrecision?
+    /// When the question enters the cache; nil is `aware` (the reference protocol), left out of
+    /// the key's JSON like `activations`, so existing jobs keep their keys.
+    public var question: QuestionTiming?
 
     /// The numerics mode the job runs in.
     public var numerics: ActivationPrecision { activations ?? .f32 }
@@ -33,7 +37,8 @@ public struct JobSpec: Codable, Sendable, Hashable {
     public init(benchmark: Benchmark, modelSha256: String, engineVersion: String = EngineVersion.current,
                 policy: PolicyConfig, budget: Int, dataset: String, datasetVersion: String,
                 promptTemplate: String, applyChatTemplate: Bool, maxLength: Int?, maxNewTokens: Int,
-                stop: [String], needle: NeedleSettings?, sampleIds: [String], activations: ActivationPrecision? = nil) {
+                stop: [String], needle: NeedleSettings?, sampleIds: [String], activations: ActivationPrecision? = nil,
+                question: QuestionTiming? = nil) {
         self.benchmark = benchmark
         self.modelSha256 = modelSha256
         self.engineVersion = engineVersion
@@ -49,7 +54,11 @@ public struct JobSpec: Codable, Sendable, Hashable {
         self.needle = needle
         self.sampleIds = sampleIds
         self.activations = activations == .f32 ? nil : activations
+        self.question = question == .aware ? nil : question
     }
+
+    /// The question timing the job runs with.
+    public var questionTiming: QuestionTiming { question ?? .aware }
 
     /// The budget of a job whose policy keeps the whole cache (FullKV).
     public static let wholeCache = 0
@@ -80,7 +89,7 @@ public struct JobSpec: Codable, Sendable, Hashable {
         case benchmark, modelSha256 = "model_sha256", engineVersion = "engine_version", policy, budget, dataset,
             datasetVersion = "dataset_version", promptTemplate = "prompt_template",
             applyChatTemplate = "apply_chat_template", maxLength = "max_length", maxNewTokens = "max_new_tokens",
-            stop, needle, sampleIds = "sample_ids", activations
+            stop, needle, sampleIds = "sample_ids", activations, question
     }
 }
 

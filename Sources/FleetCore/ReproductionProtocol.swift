@@ -1,4 +1,5 @@
 import PolicySpec
+import TaskSpec
 
 /// The fixed protocol `pyramidkv reproduce` submits: the paper's question (does PyramidKV keep
 /// more than SnapKV, H2O and StreamingLLM at small budgets?) asked the same way on every model.
@@ -22,11 +23,12 @@ public enum ReproductionProtocol {
     public static func policyConfigs() -> [PolicyConfig] { policies.map { PolicyConfig(name: $0) } }
 
     /// The needle experiment for a model.
-    public static func needleSpec(modelSha256: String, activations: ActivationPrecision? = nil) -> ExperimentSpec {
+    public static func needleSpec(modelSha256: String, activations: ActivationPrecision? = nil,
+                                  question: QuestionTiming? = nil) -> ExperimentSpec {
         let grid = NeedleSweep(lengths: needleLengths, depths: needleDepths,
                                settings: NeedleSettings.defaults(protocolName: needleProtocol))
         return ExperimentSpec(benchmark: .needle, modelSha256: modelSha256, policies: policyConfigs(), budgets: budgets,
-                              needle: grid, shardTokens: shardTokens, activations: activations)
+                              needle: grid, shardTokens: shardTokens, activations: activations, question: question)
     }
 
     /// The RULER experiment for a model, its datasets' protocols given (the bundled config's).

@@ -1,4 +1,5 @@
 import ArgumentParser
+import TaskSpec
 import Foundation
 import KVEngine
 import KVEval
@@ -25,7 +26,9 @@ struct NeedlePromptCommand: ParsableCommand {
     @Option(help: "Haystack is built to at least this many tokens, as the driver does for its largest grid length (default: --length).")
     var gridMaxLength: Int?
     @Option(help: "Prompt protocol: kvcache-factory or chat.") var `protocol` = NeedleProtocol.kvcacheFactory.rawValue
-    @Flag(help: "Print {\"ids\": [...], \"needle_span\": [start, end]} (end exclusive).") var json = false
+    @Option(help: "When the question enters the cache: aware (compressed with the prompt) or after-compression (the split is printed).")
+    var question: QuestionTiming = .aware
+    @Flag(help: "Print {\"ids\": [...], \"needle_span\": [start, end]} (end exclusive; with --question after-compression also \"question_start\").") var json = false
 
     func validate() throws {
         guard length > 0 else { throw ValidationError("--length must be positive (got \(length))") }
@@ -40,11 +43,17 @@ struct NeedlePromptCommand: ParsableCommand {
         let dir = haystack ?? DefaultAssets.haystackDirectory
         let hay = try NeedleHaystack(directory: dir, minTokens: max(length, gridMaxLength ?? length), tokenizer: tok)
         let p = try NeedlePromptBuilder(tokenizer: tok, haystack: hay, protocol: NeedleProtocol(rawValue: `protocol`)!).build(length: length, depth: depth)
+        let split = question == .afterCompression ? p.questionStart : nil
         if json {
-            struct Out: Encodable { let ids: [Int32]; let needle_span: [Int] }
-            try JSONOutput.print(Out(ids: p.ids, needle_span: p.needleSpan))
+            struct Out: Encodable { let ids: [Int32]; let needle_span: [Int]; let question_start: Int? }
+            try JSONOutput.print(Out(ids: p.ids, needle_span: p.needleSpan, question_start: split))
         } else {
             print("length \(length) depth \(depth): \(p.ids.count) prompt tokens, needle at tokens \(p.needleSpan[0])..<\(p.needleSpan[1]) (haystack insertion point \(p.insertionPoint)), haystack \(hay.files.count) files")
+            if let split {
+                print("question after compression: tokens 0..<\(split) are prefilled and compressed (window = their tail), "
+                      + "then \(p.ids.count - split) question tokens are prefilled into the compressed cache: "
+                      + "\(tok.decodeSkippingSpecial(Array(p.ids[split...])).debugDescription)")
+            }
         }
     }
 }
@@ -90,3 +99,5 @@ struct NeedleHeatmapCommand: ParsableCommand {
         }
     }
 }
+
+extension QuestionTiming: ExpressibleByArgument {}

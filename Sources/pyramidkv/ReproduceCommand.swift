@@ -6,6 +6,7 @@ import Foundation
 import KVEngine
 import KVEval
 import PolicySpec
+import TaskSpec
 import Worker
 
 /// `pyramidkv reproduce --model NAME`: the paper's comparison as one fixed protocol
@@ -29,6 +30,8 @@ struct ReproduceCommand: AsyncParsableCommand {
     @Option(help: "RULER samples per task.") var rulerSamples = ReproductionProtocol.rulerSamples
     @Option(help: "Numerics mode: f32 (exact, the reference) or int8 (fast; only where it passes the bf16-band test).")
     var activations: ActivationPrecision = .f32
+    @Option(help: "When the question enters the cache: aware (the paper's protocol) or after-compression (query-agnostic; needle only).")
+    var question: QuestionTiming = .aware
     @Option(help: "Embedded run: directory for the database and the report.") var out = "reproduce-out"
     @Option(help: "Threads for the engine kernels and BLAS (default: all cores).") var threads: Int?
 
@@ -40,6 +43,9 @@ struct ReproduceCommand: AsyncParsableCommand {
         guard !partList.isEmpty else { throw ValidationError("--parts is empty") }
         guard rulerSamples >= 1 else { throw ValidationError("--ruler-samples must be ≥ 1 (got \(rulerSamples))") }
         if coordinator == nil, tokenFile != nil { throw ValidationError("--token-file needs --coordinator") }
+        if question == .afterCompression, partList.contains("ruler") {
+            throw ValidationError("--question after-compression is needle-only: add --parts needle")
+        }
     }
 
     private var partList: [String] {
@@ -69,7 +75,7 @@ struct ReproduceCommand: AsyncParsableCommand {
         var experiments: [String] = []
         if partList.contains("needle") {
             let response = try await admin.submit(SubmitRequest(spec: ReproductionProtocol.needleSpec(
-                modelSha256: sha, activations: activations)))
+                modelSha256: sha, activations: activations, question: question)))
             say("needle experiment \(response.experiment): \(response.jobsCreated) jobs new, \(response.jobsExisting) already there")
             experiments.append(response.experiment)
         }

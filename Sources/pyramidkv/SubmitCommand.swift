@@ -31,7 +31,7 @@ struct SubmitNeedleCommand: AsyncParsableCommand {
     var `protocol` = NeedleSettings.defaultProtocolName
 
     @Option(help: "Needle sentence (default: the Dolores Park sentence).") var needle: String?
-    @Option(help: "Question (default: the protocol's).") var question: String?
+    @Option(help: "Question text (default: the protocol's; --question sets when it enters the cache).") var questionText: String?
     @Option(help: "Words the response must contain (default: the needle's answer).") var answer: String?
 
     func validate() throws {
@@ -44,7 +44,7 @@ struct SubmitNeedleCommand: AsyncParsableCommand {
         let admin = try client.adminClient()
         var settings = NeedleSettings.defaults(protocolName: `protocol`)
         if let needle { settings.needle = needle }
-        if let question { settings.question = question }
+        if let questionText { settings.question = questionText }
         if let answer { settings.answer = answer }
         if let haystack {
             guard let data = FileManager.default.contents(atPath: haystack) else {

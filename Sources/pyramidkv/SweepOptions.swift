@@ -2,6 +2,7 @@ import ArgumentParser
 import Assets
 import FleetCore
 import PolicySpec
+import TaskSpec
 import class Worker.ModelStore
 
 /// The sweep axes and policy parameters shared by `submit needle` and `submit longbench`.
@@ -32,6 +33,8 @@ struct SweepOptions: ParsableArguments {
     @Option(help: "Target prompt tokens per job.") var shardTokens = 65_536
     @Option(help: "Numerics mode of the jobs, part of their keys: f32 (exact, the reference) or int8 (fast: int8 activations, exact integer block dots).")
     var activations: ActivationPrecision = .f32
+    @Option(help: "When the question enters the cache, part of the jobs' keys: aware (the reference drivers': prefilled and compressed with the context) or after-compression (the context is compressed first, then the question is prefilled into the compressed cache; needle only).")
+    var question: QuestionTiming = .aware
 
     func policyConfigs() throws(CLIError) -> [PolicyConfig] {
         // No --window: the job says "the preset's window" and the engine resolves it
@@ -85,6 +88,7 @@ struct SweepOptions: ParsableArguments {
               longbench: LongBenchSweep? = nil) throws(CLIError) -> ExperimentSpec {
         ExperimentSpec(benchmark: benchmark, modelSha256: try resolvedModelSha256(), policies: try policyConfigs(),
                        budgets: try budgetList(), needle: needle, longbench: longbench, priority: priority,
-                       maxAttempts: maxAttempts, shardTokens: shardTokens, activations: activations)
+                       maxAttempts: maxAttempts, shardTokens: shardTokens, activations: activations,
+                       question: question)
     }
 }

@@ -34,6 +34,28 @@ import Testing
         }
     }
 
+    @Test func questionTimingIsPartOfTheKeyAndAwareIsSpelledAsNone() throws {
+        let aware = try ExperimentExpansion.expand(needleSpec(), samples: []).jobs.map(\.key)
+        var spelled = needleSpec()
+        spelled.question = .aware
+        #expect(try ExperimentExpansion.expand(spelled, samples: []).jobs.map(\.key) == aware)
+        var after = needleSpec()
+        after.question = .afterCompression
+        let expanded = try ExperimentExpansion.expand(after, samples: [])
+        #expect(expanded.jobs.allSatisfy { $0.spec.question == .afterCompression })
+        #expect(Set(expanded.jobs.map(\.key)).isDisjoint(with: aware))
+        // LongBench templates have no single context-then-question split.
+        var longbench = ExperimentSpec(benchmark: .longbench, modelSha256: modelHash, policies: [PolicyConfig(name: .snapkv)],
+                                       budgets: [64], longbench: LongBenchSweep(datasets: [LongBenchDatasetProtocol(
+                                           dataset: "qasper", promptTemplate: "{context}{input}", maxNewTokens: 8, applyChatTemplate: true)],
+                                           maxLength: 3500, datasetVersion: "v1"))
+        longbench.question = .afterCompression
+        #expect(throws: ExperimentSpecError(field: "spec.question",
+                                            reason: "after-compression is supported for the needle benchmark only, got longbench")) {
+            try ExperimentExpansion.expand(longbench, samples: [])
+        }
+    }
+
     @Test func shardsFollowTheTokenTarget() throws {
         var spec = needleSpec(lengths: [1000, 2000, 3000], depths: [0, 100], policies: [.snapkv], budgets: [64])
         spec.shardTokens = 4000

@@ -2,6 +2,7 @@ import FleetCore
 import Foundation
 import KVEngine
 import PolicySpec
+import TaskSpec
 import Testing
 
 /// Issue 12: one policy vocabulary (PolicySpec's `PolicyConfig`) and one window rule from CLI to
@@ -126,5 +127,10 @@ import Testing
         let modes = text.split(separator: "\n").filter { $0.hasPrefix("        activations: ") }
         #expect(modes.count == 2)
         for line in modes { #expect(line.contains("enum: [\(ActivationPrecision.knownValues)]"), "\(line)") }
+        // The question timing, likewise.
+        let timings = text.split(separator: "\n").filter { $0.hasPrefix("        question: {type: string, enum") }
+        #expect(timings.count == 2)
+        let known = QuestionTiming.allCases.map(\.rawValue).joined(separator: ", ")
+        for line in timings { #expect(line.contains("enum: [\(known)]"), "\(line)") }
     }
 }

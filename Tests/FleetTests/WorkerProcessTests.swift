@@ -132,6 +132,33 @@ struct WorkerProcessTests {
         #expect(coordinator.terminate().status == 0)
     }
 
+    /// `submit needle --question after-compression`: its own jobs, its own title, and a cache
+    /// that holds the question's rows after the budget (the context was compressed without it).
+    @Test func questionAfterCompressionRunsAsItsOwnProtocol() async throws {
+        let coordinator = try await CoordinatorProcess(directory: directory)
+        var submitted: [String: String] = [:]
+        for timing in ["aware", "after-compression"] {
+            let response = try json(try cli(["submit", "needle", "--json", "--protocol", "chat", "--policies", "snapkv",
+                                             "--budgets", "64", "--lengths", "400", "--depths", "0,100", "--question", timing],
+                                            coordinator))
+            submitted[timing] = try #require(response["experiment"] as? String)
+            #expect(response["jobs_created"] as? Int == 1)
+        }
+        let worker = try WorkerProcess(directory: directory, coordinator: coordinator, id: "w1", exitWhenIdle: true)
+        #expect(await worker.exitStatus(within: 300) == 0, "worker log:\n\(worker.log)")
+        let aware = try await admin(coordinator).results(try #require(submitted["aware"]))
+        let after = try await admin(coordinator).results(try #require(submitted["after-compression"]))
+        #expect(after.jobs.first?.spec.question == .afterCompression && aware.jobs.first?.spec.question == nil)
+        #expect(after.jobs.first?.state == "done" && after.jobs.first?.predictions.count == 2)
+        let table = try cli(["results", "table", try #require(submitted["after-compression"])], coordinator)
+        #expect(table.contains("needle (chat protocol, question after compression)"), "\(table)")
+        for (a, b) in zip(aware.jobs.flatMap(\.predictions), after.jobs.flatMap(\.predictions)) {
+            #expect(a.result.promptTokens == b.result.promptTokens)
+            #expect(b.result.kvBytes > a.result.kvBytes, "the question's rows join the compressed cache")
+        }
+        #expect(coordinator.terminate().status == 0)
+    }
+
     /// `submit longbench --config F`: the job carries F's template, new-token limit and chat
     /// rule, and the worker runs it as submitted (it once refused every template that differed
     /// from its bundled config).

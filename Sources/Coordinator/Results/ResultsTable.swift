@@ -94,7 +94,8 @@ public struct ResultsTable: Codable, Sendable, Equatable {
     /// The benchmark, and for the needle its prompt protocol (scores differ by protocol).
     public static func title(of spec: ExperimentSpec) -> String {
         switch spec.benchmark {
-        case .needle: "needle (\(spec.needle?.settings.protocolLabel ?? NeedleSettings.defaultProtocolName) protocol)"
+        case .needle: "needle (\(spec.needle?.settings.protocolLabel ?? NeedleSettings.defaultProtocolName) protocol"
+            + "\(spec.question?.titleSuffix ?? ""))"
         case .longbench:
             // RULER's tasks travel in LongBench's record format as datasets "ruler_<task>".
             (spec.longbench?.datasets ?? []).allSatisfy { $0.dataset.hasPrefix("ruler_") } && spec.longbench?.datasets.isEmpty == false

@@ -19,11 +19,22 @@ public struct GenerationRequest: Sendable {
     public var layout: CacheLayout
     /// Element type of the cache after prefill (f32 unless asked; see `KVDType`).
     public var kvDType: KVDType
+    /// The question after compression: the first this-many prompt tokens (the context) are
+    /// prefilled and compressed, their own tail as the observation window; the rest (the
+    /// question) is then prefilled into the compressed cache, at the positions that follow the
+    /// context, and decoding starts. nil: the whole prompt is prefilled, then compressed.
+    public var compressedPrefix: Int?
+
+    /// The tokens prefilled before compression (the whole prompt unless `compressedPrefix`).
+    public var compressedIDs: [Int32] { compressedPrefix.map { Array(promptIDs[..<$0]) } ?? promptIDs }
+    /// The tokens prefilled into the compressed cache (none unless `compressedPrefix`).
+    public var appendedIDs: [Int32] { compressedPrefix.map { Array(promptIDs[$0...]) } ?? [] }
 
     public init(promptIDs: [Int32], maxNewTokens: Int = 128, stopIDs: Set<Int32>? = nil, stopStrings: [String] = [],
                 topLogits: Int = 0, minNewTokens: Int = 0, policy: BudgetedPolicy? = nil, layout: CacheLayout = .kvHead,
-                kvDType: KVDType = .f32) {
+                kvDType: KVDType = .f32, compressedPrefix: Int? = nil) {
         self.policy = policy
+        self.compressedPrefix = compressedPrefix
         self.promptIDs = promptIDs
         self.maxNewTokens = maxNewTokens
         self.stopIDs = stopIDs
@@ -82,6 +93,10 @@ public struct Generator {
         guard total <= limit else {
             throw EngineError.promptTooLong(tokens: total, limit: limit, contextLength: model.config.contextLength)
         }
+        if let split = request.compressedPrefix, !(1..<request.promptIDs.count).contains(split) {
+            throw EngineError.invalidArgument(name: "compressed_prefix", value: "\(split)",
+                                              reason: "must leave context and question tokens (1..<\(request.promptIDs.count))")
+        }
         let stopIDs = request.stopIDs ?? model.tokenizer.eosIDs
         let kvPolicy = try request.policy.flatMap(KVPolicies.make)
         let session = InferenceSession(model: model, layout: request.policy?.layout ?? request.layout, kvDType: request.kvDType)
@@ -89,7 +104,7 @@ public struct Generator {
         let t0 = DispatchTime.now()
         var logits: [Float]
         if let snapshot {
-            guard snapshot.promptIDs == request.promptIDs else {
+            guard snapshot.promptIDs == request.compressedIDs else {
                 throw EngineError.invalidArgument(name: "snapshot", value: "\(snapshot.promptIDs.count) tokens",
                                                   reason: "is a prefill of another prompt")
             }
@@ -99,8 +114,10 @@ public struct Generator {
             }
             logits = KVCompression.restore(snapshot, into: session, policy: kvPolicy).logits
         } else {
-            logits = try KVCompression.prefillAndCompress(session: session, ids: request.promptIDs, policy: kvPolicy).logits
+            logits = try KVCompression.prefillAndCompress(session: session, ids: request.compressedIDs, policy: kvPolicy).logits
         }
+        let appended = request.appendedIDs
+        if !appended.isEmpty { logits = try session.prefill(appended) }
         session.releasePrefillScratch()
         let prefillMs = Self.ms(since: t0)
         let top = Self.top(logits, k: request.topLogits)

@@ -9,6 +9,10 @@ public struct NeedlePrompt: Sendable, Codable, Equatable {
     public var needleSpan: [Int]
     /// Token index in the trimmed haystack where the needle went (after the walk back to ".").
     public var insertionPoint: Int
+    /// Where the question part of `ids` starts: the length of the longest common prefix of `ids`
+    /// and the wrapper's text up to the end of the context, tokenized alone (the split the
+    /// `after-compression` protocol compresses at). nil in prompts recorded before it existed.
+    public var questionStart: Int?
 }
 
 /// KVCache-Factory run_needle_in_haystack.py (HEAD c97f9d7), cell by cell:
@@ -106,6 +110,15 @@ public struct NeedlePromptBuilder<T: PromptTokenizer>: Sendable {
         while a < min(headIDs.count, ids.count), headIDs[a] == ids[a] { a += 1 }
         var s = 0
         while s < min(tailIDs.count, ids.count - a), tailIDs[tailIDs.count - 1 - s] == ids[ids.count - 1 - s] { s += 1 }
-        return NeedlePrompt(length: length, depth: depth, ids: ids, needleSpan: [a, ids.count - s], insertionPoint: insertion)
+        let contextIDs = encodePrompt(head + newContext)
+        return NeedlePrompt(length: length, depth: depth, ids: ids, needleSpan: [a, ids.count - s], insertionPoint: insertion,
+                            questionStart: Self.commonPrefixLength(ids, contextIDs))
+    }
+
+    /// How many leading ids `a` and `b` share.
+    public static func commonPrefixLength(_ a: [Int32], _ b: [Int32]) -> Int {
+        var n = 0
+        while n < min(a.count, b.count), a[n] == b[n] { n += 1 }
+        return n
     }
 }

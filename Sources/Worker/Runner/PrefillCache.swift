@@ -17,7 +17,7 @@ final class PrefillCache: @unchecked Sendable {
     func lookup(model: String, request: GenerationRequest) -> PrefillSnapshot? {
         lock.withLock {
             guard let index = entries.lastIndex(where: {
-                $0.model == model && $0.snapshot.promptIDs == request.promptIDs && ((try? $0.snapshot.serves(request.policy)) ?? false)
+                $0.model == model && $0.snapshot.promptIDs == request.compressedIDs && ((try? $0.snapshot.serves(request.policy)) ?? false)
             }) else { return nil }
             let entry = entries.remove(at: index)
             entries.append(entry)
@@ -48,13 +48,13 @@ final class PrefillCache: @unchecked Sendable {
         let generator = Generator(model: model)
         // A prompt whose whole cache would not fit runs the usual way (one layer uncompressed at a time).
         let c = model.config
-        let estimate = request.promptIDs.count * c.layers * 2 * c.kvDim * MemoryLayout<Float>.size
+        let estimate = request.compressedIDs.count * c.layers * 2 * c.kvDim * MemoryLayout<Float>.size
         guard estimate <= capacityBytes else { return (try generator.generate(request), false) }
         if let snapshot = lookup(model: sha256, request: request) {
             return (try generator.generate(request, from: snapshot), true)
         }
         let started = DispatchTime.now()
-        let snapshot = try KVCompression.snapshot(model: model, ids: request.promptIDs,
+        let snapshot = try KVCompression.snapshot(model: model, ids: request.compressedIDs,
                                                   window: try PrefillSnapshot.evidenceWindow(for: request.policy),
                                                   columnSums: true)
         let prefillMs = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6

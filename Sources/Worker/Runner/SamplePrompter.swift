@@ -44,7 +44,8 @@ final class SamplePrompter {
             var stop = model.tokenizer.eosIDs
             if let nl = model.tokenizer.encode("\n").last { stop.insert(nl) }
             return GenerationRequest(promptIDs: prompt.ids, maxNewTokens: spec.maxNewTokens, stopIDs: stop,
-                                     stopStrings: spec.stop, policy: policy, layout: layout)
+                                     stopStrings: spec.stop, policy: policy, layout: layout,
+                                     compressedPrefix: try compressedPrefix(questionStart: prompt.questionStart, sample: stored))
         case .longbench:
             let record = LongBenchRecord(input: s.input ?? "", context: s.context ?? "", answers: s.answers ?? [],
                                          length: s.recordLength ?? 0, dataset: s.dataset, language: "en",
@@ -63,6 +64,16 @@ final class SamplePrompter {
             return GenerationRequest(promptIDs: prompt.ids, maxNewTokens: prompt.maxNewTokens, stopIDs: Set(prompt.stopIDs),
                                      stopStrings: spec.stop, minNewTokens: prompt.minNewTokens, policy: policy, layout: layout)
         }
+    }
+
+    /// Under `question: after-compression`, where the prompt's question starts (the engine
+    /// compresses the tokens before it); nil under `aware`.
+    private func compressedPrefix(questionStart: Int?, sample: StoredSample) throws -> Int? {
+        guard spec.questionTiming == .afterCompression else { return nil }
+        guard let questionStart, questionStart > 0 else {
+            throw WorkerError.badSample(id: sample.id, reason: "the prompt has no context before its question")
+        }
+        return questionStart
     }
 
     /// The bundled config with this job's own recipe for its dataset: the template, new-token
