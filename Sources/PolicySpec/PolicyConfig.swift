@@ -31,6 +31,8 @@ public enum CacheLayout: String, Codable, Sendable, CaseIterable, PolicyVocabula
 public struct PolicyConfig: Codable, Sendable, Hashable {
     public enum Name: String, Codable, Sendable, CaseIterable, PolicyVocabulary {
         case fullkv, streamingllm, h2o, snapkv, pyramidkv, adakv, l2norm
+        // kvpress's presses (0.5.5) and KVCache-Factory's CAM.
+        case tova, keydiff, chunkkv, expectedAttention = "expected_attention", cam
 
         public static let noun = "policy"
         public init(from decoder: any Decoder) throws { self = try Self.decodeVocabulary(from: decoder) }
@@ -57,17 +59,31 @@ public struct PolicyConfig: Codable, Sendable, Hashable {
     /// nil = no preset, which is the `default` preset. Kept apart from `.default` because the
     /// wire spells both and a submitted spec re-encodes as it came; `normalized` folds them.
     public var preset: Preset?
+    /// ChunkKV's chunk length in tokens; nil = its default (`effectiveChunkSize`), omitted from
+    /// the wire, so the other policies' keys do not change.
+    public var chunkSize: Int?
 
-    public init(name: Name, window: Int? = nil, kernel: Int = 7, pooling: Pooling = .max,
-                beta: Int = 20, layout: CacheLayout = .queryHead, preset: Preset? = nil) {
+    /// `kernel` and `pooling` default to the policy's reference values (`defaultKernel`,
+    /// `defaultPooling`): KVCache-Factory's 7 and max, kvpress's 5 and avg for ChunkKV.
+    public init(name: Name, window: Int? = nil, kernel: Int? = nil, pooling: Pooling? = nil,
+                beta: Int = 20, layout: CacheLayout = .queryHead, preset: Preset? = nil, chunkSize: Int? = nil) {
         self.name = name
         self.window = window
-        self.kernel = kernel
-        self.pooling = pooling
+        self.kernel = kernel ?? Self.defaultKernel(for: name)
+        self.pooling = pooling ?? Self.defaultPooling(for: name)
         self.beta = beta
         self.layout = layout
         self.preset = preset
+        self.chunkSize = chunkSize
     }
+
+    /// The pooling kernel of the policy's reference: kvpress's SnapKV (5) under ChunkKV, else
+    /// KVCache-Factory's 7.
+    public static func defaultKernel(for name: Name) -> Int { name == .chunkkv ? 5 : 7 }
+    public static func defaultPooling(for name: Name) -> Pooling { name == .chunkkv ? .avg : .max }
+
+    /// ChunkKV's chunk length: explicit, else kvpress's 20.
+    public var effectiveChunkSize: Int { chunkSize ?? 20 }
 
     /// FullKV: no budget applies, every token stays.
     public var keepsWholeCache: Bool { name == .fullkv }
@@ -93,6 +109,8 @@ public struct PolicyConfig: Codable, Sendable, Hashable {
         switch (resolvedPreset, name) {
         case (.paper2024, .snapkv), (.paper2024, .h2o): return 32
         case (_, .streamingllm): return resolvedPreset == .paper2024 ? 32 : 4
+        case (_, .chunkkv): return 64          // kvpress's SnapKVPress window
+        case (_, .keydiff), (_, .expectedAttention): return 0  // no query rows scored
         default: return 8
         }
     }
@@ -106,12 +124,21 @@ public struct PolicyConfig: Codable, Sendable, Hashable {
         if name == .fullkv { return }
         guard budget > 0 else { throw bad("budget", budget, "must be a positive number of tokens per layer") }
         guard effectiveWindow >= 0 else { throw bad("window", effectiveWindow, "must be ≥ 0") }
-        if name != .l2norm {
+        if ![.l2norm, .keydiff, .expectedAttention, .tova, .chunkkv].contains(name) {
             guard budget > effectiveWindow else {
                 throw bad("budget", budget, "must exceed the window (\(effectiveWindow)) for \(name.rawValue)")
             }
         }
-        if [.snapkv, .pyramidkv, .adakv].contains(name) {
+        if name == .tova { guard effectiveWindow >= 1 else { throw bad("window", effectiveWindow, "must be ≥ 1 for tova (it scores with the last captured row)") } }
+        if name == .chunkkv {
+            guard effectiveChunkSize >= 1 else { throw bad("chunk_size", effectiveChunkSize, "must be ≥ 1") }
+        } else if chunkSize != nil {
+            throw bad("chunk_size", effectiveChunkSize, "applies to chunkkv only, not \(name.rawValue)")
+        }
+        if name == .expectedAttention, budget <= ExpectedAttentionDefaults.sinks {
+            throw bad("budget", budget, "must exceed the \(ExpectedAttentionDefaults.sinks) sink tokens expected_attention keeps")
+        }
+        if [.snapkv, .pyramidkv, .adakv, .chunkkv, .cam].contains(name) {
             guard effectiveWindow >= 1 else { throw bad("window", effectiveWindow, "must be ≥ 1 for \(name.rawValue)") }
             guard kernel >= 1, kernel % 2 == 1 else { throw bad("kernel", kernel, "must be an odd number ≥ 1") }
         }

@@ -64,10 +64,17 @@ struct ResultsCompareCommand: AsyncParsableCommand {
     @Argument(help: "Experiment id.") var experiment: String
     @Option(help: "The baseline row: 'fullkv' or policy@budget (e.g. snapkv@128).") var baseline = "fullkv"
     @Option(help: "md or json.") var format = "md"
+    @Option(help: "Another experiment over the same samples (e.g. the same grid question-aware): compare row by row, paired by sample, instead of against --baseline.")
+    var against: String?
 
     func run() async throws {
         guard client.json || ["md", "json"].contains(format) else { throw ValidationError("--format must be md or json") }
-        let results = try await client.adminClient().results(experiment)
+        let admin = try client.adminClient()
+        let results = try await admin.results(experiment)
+        if let against {
+            let comparison = try ExperimentComparison.build(candidate: results, baseline: try await admin.results(against))
+            return print(comparison.markdown(), terminator: "")
+        }
         let comparison = try ResultsComparison.build(from: results, baseline: baseline)
         if client.json || format == "json" { return try JSONOutput.print(comparison) }
         print(comparison.markdown(), terminator: "")

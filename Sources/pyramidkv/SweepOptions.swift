@@ -21,8 +21,9 @@ struct SweepOptions: ParsableArguments {
 
     @Option(help: "Observation window (default: the preset's: 8, or 32 for SnapKV/H2O under paper2024; StreamingLLM: 4 sinks + B − 4 recent).")
     var window: Int?
-    @Option(help: "Pooling kernel size.") var kernel = 7
-    @Option(help: "Pooling: \(Pooling.knownValues).") var pooling: Pooling = .max
+    @Option(help: "Pooling kernel size (default: each policy's reference: 7; chunkkv 5).") var kernel: Int?
+    @Option(help: "Pooling: \(Pooling.knownValues) (default: each policy's reference: max; chunkkv avg).") var pooling: Pooling?
+    @Option(help: "ChunkKV's chunk length in tokens (default 20; chunkkv only).") var chunkSize: Int?
     @Option(help: "PyramidKV beta.") var beta = 20
     @Option(help: "GQA cache layout: \(CacheLayout.knownValues).") var layout: CacheLayout = .queryHead
     @Option(help: "Named settings preset, recorded with the results: \(PolicyConfig.Preset.knownValues).")
@@ -40,7 +41,9 @@ struct SweepOptions: ParsableArguments {
         // No --window: the job says "the preset's window" and the engine resolves it
         // (`PolicyConfig.effectiveWindow`), as `pyramidkv generate` does.
         try Self.policyNames(policies).map {
-            PolicyConfig(name: $0, window: window, kernel: kernel, pooling: pooling, beta: beta, layout: layout, preset: preset)
+            // --chunk-size belongs to chunkkv; the other policies of the list run without it.
+            PolicyConfig(name: $0, window: window, kernel: kernel, pooling: pooling, beta: beta, layout: layout, preset: preset,
+                         chunkSize: $0 == .chunkkv ? chunkSize : nil)
         }
     }
 

@@ -92,6 +92,18 @@ struct PolicyInvariantTests {
                 case .adakv:
                     #expect(Array(pos.suffix(w)) == Array((n - w)..<n))
                     #expect(pos.count >= w + Int(0.2 * Double(128 - w)))
+                case .tova:
+                    #expect(pos.count == 128 && pos.last == n - 1, "the last token is always kept")
+                    #expect(pos == streams[0].positions.map(Int.init), "every head keeps the same positions")
+                case .keydiff:
+                    #expect(pos.count == 128)
+                case .chunkkv:
+                    // Whole 20-token chunks (the last one partial), about the budget.
+                    let chunks = Set(pos.map { $0 / 20 })
+                    #expect(chunks.allSatisfy { k in (k * 20..<min(n, k * 20 + 20)).allSatisfy(pos.contains) })
+                    #expect(abs(pos.count - 128) <= 20)
+                case .expectedAttention, .cam:
+                    #expect(pos.count == 128)
                 }
                 if !selections.isEmpty { #expect(selections[l].kept[s] == pos) }
             }

@@ -13,12 +13,15 @@ import Testing
         let model = try TestModel.get()
         let ids = model.tokenizer.encode(Self.text)
         #expect(ids.count > 200)
-        let snapshot = try KVCompression.snapshot(model: model, ids: ids, window: 8, columnSums: true)
+        // The worker's snapshot: the default window with every statistic; ChunkKV's 64-row window gets its own.
+        let snapshot = try KVCompression.snapshot(model: model, ids: ids, window: 8, columnSums: true, queryStatistics: true)
+        let chunkSnapshot = try KVCompression.snapshot(model: model, ids: ids, window: 64, columnSums: true, queryStatistics: true)
         #expect(snapshot.bytes > 0)
         for name in PolicyConfig.Name.allCases {
             for layout in CacheLayout.allCases {
-                let policy = name == .fullkv ? nil : PolicyConfig(name: name, layout: layout).budgeted(64)
-                #expect(try snapshot.serves(policy))
+                let policy = name == .fullkv ? nil : PolicyConfig(name: name, layout: layout).budgeted(name == .chunkkv ? 128 : 64)
+                let snapshot = name == .chunkkv ? chunkSnapshot : snapshot
+                #expect(try snapshot.serves(policy), "\(name.rawValue)")
                 let request = GenerationRequest(promptIDs: ids, maxNewTokens: 6, stopIDs: [], topLogits: 5, policy: policy, layout: layout)
                 let direct = try Generator(model: model).generate(request)
                 let shared = try Generator(model: model).generate(request, from: snapshot)

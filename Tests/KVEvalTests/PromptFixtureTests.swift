@@ -2,6 +2,7 @@ import Foundation
 import KVEngine
 import KVEval
 import Testing
+import TestSupport
 import Assets
 
 /// Prompt token ids against tools/gen_prompt_fixtures.py (pred.py / run_longbench.py /
@@ -37,8 +38,6 @@ struct PromptFixtureTests {
     }
 
     static let modelPath = DefaultAssets.modelPath
-    static var hasModel: Bool { FileManager.default.fileExists(atPath: modelPath) }
-    static var hasHaystack: Bool { FileManager.default.fileExists(atPath: DefaultAssets.haystackDirectory) }
 
     func load() throws -> Fixtures { try FixtureLoader.decode(Fixtures.self, "prompt_fixtures.json") }
 
@@ -46,8 +45,18 @@ struct PromptFixtureTests {
         #expect(NeedleGrid.linspaceDepths(10) == (try load()).linspace10)
     }
 
-    @Test(.enabled(if: hasModel, "needs the default model (scripts/fetch-assets)"))
-    func longBenchPromptIDsMatch() throws {
+    /// The full tier has the assets (`make test-full` fetches them): a missing one fails the
+    /// test naming it and the fix, never a silent skip.
+    static func requireAssets(haystack: Bool) throws {
+        try Prerequisites.require(file: modelPath, what: "the default model", fix: "run scripts/fetch-assets (make assets)")
+        if haystack {
+            try Prerequisites.require(file: DefaultAssets.haystackDirectory, what: "the needle haystack",
+                                      fix: "run scripts/fetch-assets (make assets)")
+        }
+    }
+
+    @Test func longBenchPromptIDsMatch() throws {
+        try Self.requireAssets(haystack: false)
         let fx = try load()
         let tok = try EngineTokenizer(modelPath: Self.modelPath)
         let config = try LongBenchConfig.bundled()
@@ -78,23 +87,23 @@ struct PromptFixtureTests {
         return String(format: "%016llx", h)
     }
 
-    @Test(.enabled(if: hasModel && hasHaystack, "needs the default model and haystack (scripts/fetch-assets)"))
-    func needlePromptIDsMatch() throws {
+    @Test func needlePromptIDsMatch() throws {
+        try Self.requireAssets(haystack: true)
         let fx = try load()
         try checkNeedleCells(fx.needle, protocol: .kvcacheFactory, haystackFiles: fx.haystack_files)
     }
 
     /// The `chat` protocol against tools/gen_prompt_fixtures.py's chat_cell (HF chat template via jinja2).
-    @Test(.enabled(if: hasModel && hasHaystack, "needs the default model and haystack (scripts/fetch-assets)"))
-    func chatNeedlePromptIDsMatch() throws {
+    @Test func chatNeedlePromptIDsMatch() throws {
+        try Self.requireAssets(haystack: true)
         let fx = try load()
         try checkNeedleCells(fx.needle_chat, protocol: .chat, haystackFiles: fx.haystack_files)
     }
 
     /// Issue 12 §5: the template in the job key is the one used (and a template without
     /// {context} is refused, naming it).
-    @Test(.enabled(if: hasModel && hasHaystack, "needs the default model and haystack (scripts/fetch-assets)"))
-    func customNeedleTemplateIsUsed() throws {
+    @Test func customNeedleTemplateIsUsed() throws {
+        try Self.requireAssets(haystack: true)
         let tok = try EngineTokenizer(modelPath: Self.modelPath)
         let hay = try NeedleHaystack(directory: DefaultAssets.haystackDirectory, minTokens: 1000, tokenizer: tok)
         let custom = NeedlePromptBuilder(tokenizer: tok, haystack: hay, question: "Where?",

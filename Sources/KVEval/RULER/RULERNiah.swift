@@ -1,10 +1,11 @@
-/// RULER's needle-in-a-haystack generator (scripts/data/synthetic/niah.py), in RULER's exact
-/// call order on the seeded global `random` (one `PythonRandom` for the whole run,
-/// `random.Random(seed)` fresh for each needle shuffle). numpy is seeded too but niah never draws
-/// from it. The `noise` and `needle` haystacks are exact; the `essay` haystack follows RULER's
-/// procedure on substituted text and sentence splitting (see `RULEREssayHaystack`).
+/// RULER's needle-in-a-haystack generator (`long_context_eval/data/synthetic/niah.py` of
+/// `nvidia-long-context-eval==26.3`), in RULER's exact call order on the seeded global `random`
+/// (one `PythonRandom` for the whole run, `random.Random(seed)` fresh for each needle shuffle).
+/// numpy is seeded too but niah never draws from it. The `repeat` and `needle` haystacks are
+/// exact; the `essay` haystack is RULER's text with a documented sentence splitter (see
+/// `RULEREssayHaystack`).
 struct RULERNiah {
-    enum Haystack: Sendable { case noise, needle, essay(RULEREssayHaystack) }
+    enum Haystack: Sendable { case `repeat`, needle, essay(RULEREssayHaystack) }
     enum NeedleType: String, Sendable { case numbers, words, uuids }
 
     struct Config: Sendable {
@@ -55,8 +56,9 @@ struct RULERNiah {
             + String(all[16..<20]) + "-" + String(all[20..<32])
     }
 
-    /// `generate_input_output(num_haystack)`.
-    mutating func generateInputOutput(_ numHaystack: Int) -> (String, [String]) {
+    /// `generate_input_output(num_haystack)`. Throws where `random.sample` raises (fewer haystack
+    /// sentences than needles).
+    mutating func generateInputOutput(_ numHaystack: Int) throws(RULERError) -> (String, [String]) {
         var keys: [String] = [], values: [[String]] = [], needles: [String] = []
         for _ in 0..<config.numK {
             keys.append(random(config.typeK))
@@ -71,40 +73,33 @@ struct RULERNiah {
         var fresh = PythonRandom(seed: seed)
         fresh.shuffle(&needles)
 
-        if case .essay(let essay) = config.haystack {
-            return finish(context: essayContext(essay.words, numHaystack, needles), keys: keys, values: values)
-        }
-        var sentences: [String]
+        var sentences: [String] = []
         switch config.haystack {
-        case .essay: preconditionFailure("handled above")
-        case .noise:
-            sentences = Array(repeating: RULERTemplates.noise, count: numHaystack)
+        case .essay(let essay):
+            return finish(context: essayContext(essay.words, numHaystack, needles), keys: keys, values: values)
+        case .repeat:
+            sentences = Array(repeating: RULERTemplates.noise, count: max(0, numHaystack))
         case .needle:
-            sentences = []
-            sentences.reserveCapacity(numHaystack + needles.count)
-            for _ in 0..<numHaystack {
+            for _ in 0..<max(0, numHaystack) {
                 let key = random(config.typeK)
                 let value = random(config.typeV)
                 sentences.append(RULERText.format(RULERTemplates.needle, [
                     "type_needle_v": config.typeV.rawValue, "key": key, "value": value]))
             }
         }
+        guard numHaystack >= needles.count else {
+            throw .pythonException(task: task, reason: "ValueError: Sample larger than population or is negative")
+        }
         let indexes = rng.sampleIndices(n: numHaystack, k: needles.count).sorted(by: >)
         for (index, element) in zip(indexes, needles) { sentences.insert(element, at: index) }
         return finish(context: sentences.joined(separator: "\n"), keys: keys, values: values)
     }
 
-    /// The essay branch: the first `numHaystack` words (the word list repeated when too short),
-    /// split into sentences, needles inserted at `int(len(sentences) * depth / 100)` for depths
-    /// sampled from the 40 rounded linspace depths.
+    /// The essay branch: the first `numHaystack` words (`haystack[:num_haystack]`), split into
+    /// sentences, needles inserted at `int(len(sentences) * depth / 100)` for depths sampled from
+    /// the 40 rounded linspace depths.
     mutating func essayContext(_ haystack: [String], _ numHaystack: Int, _ needles: [String]) -> String {
-        var words: [String]
-        if numHaystack <= haystack.count {
-            words = Array(haystack[..<numHaystack])
-        } else {
-            let repeats = (numHaystack + haystack.count - 1) / haystack.count
-            words = Array(Array(repeating: haystack, count: repeats).joined().prefix(numHaystack))
-        }
+        let words = haystack.prefix(max(0, numHaystack))
         let sents = RULEREssayHaystack.sentences(RULERText.strip(words.joined(separator: " ")))
         let depths = rng.sample(RULEREssayHaystack.depths, k: needles.count)
         let positions = [0] + depths.map { Int(Double(sents.count) * (Double($0) / 100)) }.sorted() + [sents.count]
@@ -138,27 +133,33 @@ struct RULERNiah {
         return (input, answers)
     }
 
-    /// `generate_samples`: the haystack-size estimate and binary search (each probe draws a full
-    /// sample from the shared generator), then each sample, shrinking on overflow.
+    /// `generate_samples`: the haystack size grown step by step (each probe draws a full sample
+    /// from the shared generator and counts `input + ' '.join(answer)`), then each sample,
+    /// shrinking on overflow.
     mutating func generateSamples(numSamples: Int) throws(RULERError) -> [RULERSample] {
         let tokensToGenerate = RULERTemplates.niah.tokensToGenerate
-        var incremental = 25  // noise and needle
-        if case .essay = config.haystack { incremental = 500 } else if maxSeqLength < 4096 { incremental = 5 }
+        var incremental = 25  // repeat and needle
+        var essayWords: Int?
+        if case .essay(let essay) = config.haystack { incremental = 500; essayWords = essay.words.count }
+        if essayWords == nil && maxSeqLength < 4096 { incremental = 5 }
 
-        let (sampleText, _) = generateInputOutput(incremental)
-        let tokensPerHaystack = Double(counter.count(sampleText)) / Double(incremental)
-        let estimated = Int((Double(maxSeqLength) / tokensPerHaystack) * 3)
-        let numHaystack = try RULERSizing.largestFitting(incremental: incremental, upper: max(estimated, incremental * 2),
-                                                        maxSeqLength: maxSeqLength) { mid in
-            counter.count(generateInputOutput(mid).0) + tokensToGenerate
+        let numHaystack = try RULERSizing.grow(incremental: incremental, maxSeqLength: maxSeqLength, fixed: tokensToGenerate,
+                                               capBeforeStep: essayWords) { n throws(RULERError) in
+            let (text, answer) = try generateInputOutput(n)
+            return counter.count(text + answer.joined(separator: " "))
         }
 
         var out: [RULERSample] = []
         for _ in 0..<numSamples {
             let (text, answer, length) = try RULERSizing.fittingSample(
-                task: task, start: numHaystack, incremental: incremental, maxSeqLength: maxSeqLength) { used in
-                let (text, answer) = generateInputOutput(used)
-                return (text, answer, counter.count(text) + tokensToGenerate)
+                task: task, start: numHaystack, incremental: incremental, maxSeqLength: maxSeqLength) { used throws(RULERError) in
+                do throws(RULERError) {
+                    let (text, answer) = try generateInputOutput(used)
+                    return (text, answer, counter.count(text) + tokensToGenerate)
+                } catch {
+                    guard case .pythonException = error else { throw error }
+                    return nil
+                }
             }
             let (input, prefix) = RULERText.splitAtLast(text, RULERTemplates.niah.answerPrefixMarker)
             out.append(RULERSample(input: input, answerPrefix: prefix, outputs: answer, length: length))

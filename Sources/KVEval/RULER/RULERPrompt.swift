@@ -14,11 +14,8 @@ public enum RULERPrompt {
 
     /// RULER's `tokens_to_generate` of a task.
     public static func maxNewTokens(task: String) throws(RULERError) -> Int {
-        switch try RULERTasks.family(of: task) {
-        case "niah": RULERTemplates.niah.tokensToGenerate
-        case "variable_tracking": RULERTemplates.variableTracking.tokensToGenerate
-        default: RULERTemplates.commonWords.tokensToGenerate
-        }
+        guard let template = RULERTemplates.task(family: try RULERTasks.family(of: task)) else { throw .unknownTask(task) }
+        return template.tokensToGenerate
     }
 
     /// The prompt's ids: the template carries its specials, so no BOS is added in chat mode.

@@ -1,22 +1,35 @@
-/// The two sizing loops every RULER generator runs, in RULER's order of draws.
+/// The two sizing loops the wheel's niah, vt, cwe and qa generators run, in RULER's order of draws.
 enum RULERSizing {
-    /// The binary search for the largest haystack size in `incremental…upper` whose prompt
-    /// (`total(size)` tokens, generation budget included) fits `maxSeqLength`; `incremental` when
-    /// none does. Each probe generates a whole sample, consuming random state as RULER does.
-    static func largestFitting(incremental: Int, upper: Int, maxSeqLength: Int,
-                               total: (Int) throws(RULERError) -> Int) throws(RULERError) -> Int {
-        var lower = incremental, upper = upper
-        var optimal: Int?
-        while lower <= upper {
-            let mid = (lower + upper) / 2
-            if try total(mid) <= maxSeqLength { optimal = mid; lower = mid + 1 } else { upper = mid - 1 }
+    /// The haystack size: from `incremental` up in steps of `incremental`, each probe a whole
+    /// sample drawn as RULER draws it, until a probe's `probe(size)` tokens plus `fixed` (tokens to
+    /// generate, and vt's example) pass `maxSeqLength` (then one step back). RULER's loop:
+    ///
+    ///     total = 0; n = incremental
+    ///     while total + fixed < max:
+    ///         total = probe(n)
+    ///         if total + fixed > max: n -= incremental; break
+    ///         [capBeforeStep: if n > cap: n = cap; break]
+    ///         n += incremental
+    ///         [capAfterStep: if n > cap: n = cap; break]
+    ///
+    /// A probe landing exactly on `maxSeqLength` ends the loop after its step, as RULER's does.
+    static func grow(incremental: Int, maxSeqLength: Int, fixed: Int, capBeforeStep: Int? = nil, capAfterStep: Int? = nil,
+                     probe: (Int) throws(RULERError) -> Int) throws(RULERError) -> Int {
+        var n = incremental
+        var total = 0
+        while total + fixed < maxSeqLength {
+            total = try probe(n)
+            if total + fixed > maxSeqLength { n -= incremental; break }
+            if let cap = capBeforeStep, n > cap { n = cap; break }
+            n += incremental
+            if let cap = capAfterStep, n > cap { n = cap; break }
         }
-        return optimal ?? incremental
+        return n
     }
 
     /// One sample: generate at `start`, shrinking by `incremental` while the prompt is too long or
-    /// the attempt failed in a way RULER's `except:` catches (`attempt` returns nil). RULER retries
-    /// forever at the smallest size, with new draws each time; this gives up after 100 tries.
+    /// the attempt failed in a way RULER's bare `except:` catches (`attempt` returns nil). RULER
+    /// retries forever at the smallest size, with new draws each time; this gives up after 100 tries.
     static func fittingSample(task: String, start: Int, incremental: Int, maxSeqLength: Int,
                               attempt: (Int) throws(RULERError) -> (text: String, answer: [String], length: Int)?)
         throws(RULERError) -> (text: String, answer: [String], length: Int) {

@@ -1,5 +1,6 @@
-/// RULER's task templates and answer prefixes (scripts/data/synthetic/constants.py), and the
-/// prompt its prepare.py passes to each generator with the `base` model template:
+/// RULER's task templates and answer prefixes (`long_context_eval/data/synthetic/constants.py` of
+/// `nvidia-long-context-eval==26.3`, byte for byte, its "assgined" included), and the prompt its
+/// prepare.py passes to each generator with the `base` model template:
 /// `"{task_template}".format(task_template=template) + answer_prefix`.
 enum RULERTemplates {
     struct Task: Sendable {
@@ -8,7 +9,8 @@ enum RULERTemplates {
         let answerPrefix: String
         /// prepare.py's `--template` for model template `base`.
         var prompt: String { template + answerPrefix }
-        /// The generators find the answer prefix by `rfind(answer_prefix[:10])`.
+        /// Where a prompt's answer prefix starts: the last `answer_prefix[:10]` (as the later
+        /// NVIDIA/RULER generators split their records; the wheel's keep it inside `input`).
         var answerPrefixMarker: String { String(answerPrefix.unicodeScalars.prefix(10).map(Character.init)) }
     }
 
@@ -20,15 +22,41 @@ enum RULERTemplates {
     static let variableTracking = Task(
         tokensToGenerate: 30,
         template: "Memorize and track the chain(s) of variable assignment hidden in the following text.\n\n{context}\nQuestion: Find all variables that are assigned the value {query} in the text above.",
-        answerPrefix: " Answer: According to the chain(s) of variable assignment in the text above, {num_v} variables are assigned the value {query}, they are: ")
+        answerPrefix: " Answer: According to the chain(s) of variable assignment in the text above, {num_v} variables are assgined the value {query}, they are: ")
 
     static let commonWords = Task(
         tokensToGenerate: 120,
         template: "Below is a numbered list of words. In these words, some appear more often than others. Memorize the ones that appear most often.\n{context}\nQuestion: What are the 10 most common words in the above list?",
         answerPrefix: " Answer: The top 10 words that appear most often in the list are:")
 
-    /// The noise haystack sentence of niah and variable tracking.
+    static let freqWords = Task(
+        tokensToGenerate: 50,
+        template: "Read the following coded text and track the frequency of each coded word. Find the three most frequently appeared coded words. {context}\nQuestion: Do not provide any explanation. Please ignore the dots '....'. What are the three most frequently appeared words in the above coded text?",
+        answerPrefix: " Answer: According to the coded text above, the three most frequently appeared words are:")
+
+    static let qa = Task(
+        tokensToGenerate: 32,
+        template: "Answer the question based on the given documents. Only give me the answer and do not output any other words.\n\nThe following are given documents.\n\n{context}\n\nAnswer the question based on the given documents. Only give me the answer and do not output any other words.\n\nQuestion: {query}",
+        answerPrefix: " Answer:")
+
+    /// The template of a task family (RULER's `TASKS` key).
+    static func task(family: String) -> Task? {
+        switch family {
+        case "niah": niah
+        case "variable_tracking": variableTracking
+        case "common_words_extraction": commonWords
+        case "freq_words_extraction": freqWords
+        case "qa": qa
+        default: nil
+        }
+    }
+
+    /// niah's `repeat` haystack sentence.
     static let noise = "The grass is green. The sky is blue. The sun is yellow. Here we go. There and back again."
+    /// Variable tracking's noise: the same sentence with a newline.
+    static let variableTrackingNoise = noise + "\n"
     /// niah's needle (and, for the `needle` haystack, every distractor).
     static let needle = "One of the special magic {type_needle_v} for {key} is: {value}."
+    /// qa.py's `DOCUMENT_PROMPT`.
+    static let document = "Document {i}:\n{document}"
 }

@@ -56,7 +56,7 @@ final class PrefillCache: @unchecked Sendable {
         let started = DispatchTime.now()
         let snapshot = try KVCompression.snapshot(model: model, ids: request.compressedIDs,
                                                   window: try PrefillSnapshot.evidenceWindow(for: request.policy),
-                                                  columnSums: true)
+                                                  columnSums: true, queryStatistics: true)
         let prefillMs = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
         insert(model: sha256, snapshot: snapshot)
         var result = try generator.generate(request, from: snapshot)
