@@ -1,4 +1,5 @@
 import PolicySpec
+import TaskSpec
 
 /// A submitted experiment that cannot be expanded; names the field (`spec.budgets[1]`).
 public struct ExperimentSpecError: Error, Equatable, CustomStringConvertible, Sendable {
@@ -55,10 +56,10 @@ public enum ExperimentExpansion {
             var needleSettings = sweep.settings
             if needleSettings.protocolName == NeedleSettings.defaultProtocolName { needleSettings.protocolName = nil }
             let settings = GroupSettings(datasetVersion: "needle-1", promptTemplate: needleSettings.promptTemplate,
-                                         applyChatTemplate: needleSettings.protocolName == "chat", maxLength: nil,
+                                         applyChatTemplate: needleSettings.protocolName == NeedleProtocol.chat.rawValue, maxLength: nil,
                                          maxNewTokens: needleSettings.maxNewTokens, stop: needleSettings.stop,
                                          needle: needleSettings)
-            groups.append(("needle", settings, cells))
+            groups.append((TaskFamily.needleDataset, settings, cells))
         case .longbench:
             guard let sweep = spec.longbench else {
                 throw ExperimentSpecError(field: "spec.longbench", reason: "required for benchmark longbench")

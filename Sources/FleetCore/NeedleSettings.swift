@@ -1,3 +1,4 @@
+import TaskSpec
 import Foundation
 
 /// The needle-in-a-haystack texts and generation settings (design §3, anchors §1.7).
@@ -52,9 +53,9 @@ public struct NeedleSettings: Codable, Sendable, Hashable {
         return needle.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// The prompt protocols workers know (KVEval's `NeedleProtocol`), the default first.
-    public static let protocolNames = ["kvcache-factory", "chat"]
-    public static let defaultProtocolName = "kvcache-factory"
+    /// The prompt protocols workers know (TaskSpec's `NeedleProtocol`), the default first.
+    public static let protocolNames = NeedleProtocol.allCases.map(\.rawValue)
+    public static let defaultProtocolName = NeedleProtocol.default.rawValue
 
     public static let defaultAnswer = "eat a sandwich and sit in Dolores Park on a sunny day."
 
@@ -66,9 +67,9 @@ public struct NeedleSettings: Codable, Sendable, Hashable {
     /// The default settings of a protocol: its template and question; 48 new tokens for a chat
     /// answer ("The best thing to do in San Francisco is to eat a sandwich and …" is ~25).
     public static func defaults(protocolName: String) -> NeedleSettings {
-        guard protocolName == "chat" else { return NeedleSettings() }
+        guard protocolName == NeedleProtocol.chat.rawValue else { return NeedleSettings() }
         return NeedleSettings(question: chatQuestion, promptTemplate: chatPromptTemplate, maxNewTokens: 48,
-                              protocolName: "chat")
+                              protocolName: NeedleProtocol.chat.rawValue)
     }
 
     private enum CodingKeys: String, CodingKey {

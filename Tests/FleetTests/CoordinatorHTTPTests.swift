@@ -1,5 +1,6 @@
 import Coordinator
 import FleetCore
+import PolicySpec
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -71,7 +72,7 @@ import TestSupport
         #expect(unknownPolicy.status == 400)
         #expect(try decoded(ErrorBody.self, unknownPolicy.body) == ErrorBody(
             error: "invalid_value", field: "spec.policies[0].name",
-            message: "spec.policies[0].name: unknown policy 'snapk'; known: fullkv, streamingllm, h2o, snapkv, pyramidkv, adakv, l2norm"))
+            message: "spec.policies[0].name: unknown policy 'snapk'; known: \(PolicyConfig.Name.knownValues)"))
 
         let invalid = try await coordinator.call("POST", "/v1/experiments",
                                                  json: SubmitRequest(spec: needleSpec(budgets: [0])))

@@ -1,3 +1,4 @@
+import TaskSpec
 import FleetCore
 import KVEval
 import Testing

@@ -1,3 +1,4 @@
+import TaskSpec
 import Foundation
 import KVEngine
 import KVEval

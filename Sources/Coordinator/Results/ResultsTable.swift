@@ -1,6 +1,7 @@
 import FleetCore
 import PolicySpec
 import Statistics
+import TaskSpec
 
 /// The paper's Table 1 layout: one row per policy × budget, one column per dataset (the needle
 /// benchmark has the single column "needle"), plus the plain mean of the columns.
@@ -97,8 +98,8 @@ public struct ResultsTable: Codable, Sendable, Equatable {
         case .needle: "needle (\(spec.needle?.settings.protocolLabel ?? NeedleSettings.defaultProtocolName) protocol"
             + "\(spec.question?.titleSuffix ?? ""))"
         case .longbench:
-            // RULER's tasks travel in LongBench's record format as datasets "ruler_<task>".
-            (spec.longbench?.datasets ?? []).allSatisfy { $0.dataset.hasPrefix("ruler_") } && spec.longbench?.datasets.isEmpty == false
+            // RULER's tasks travel in LongBench's record format (TaskFamily decides by dataset name).
+            (spec.longbench?.datasets ?? []).allSatisfy { TaskFamily.of(dataset: $0.dataset) == .ruler } && spec.longbench?.datasets.isEmpty == false
                 ? "RULER (LongBench record format)" : "longbench"
         }
     }

@@ -1,3 +1,5 @@
+import TaskSpec
+
 /// A needle prompt and where the needle landed in it.
 public struct NeedlePrompt: Sendable, Codable, Equatable {
     public var length: Int

@@ -1,14 +1,7 @@
-/// How a needle cell's haystack is turned into a prompt. Recorded with every result (job key,
-/// table and heatmap titles).
-/// - `kvcacheFactory`: KVCache-Factory's run_needle_in_haystack.py completion prompt, no chat
-///   template (the reference for large base-style models; a 135M chat model rarely completes it).
-/// - `chat`: the haystack with the needle as the user message's context, the question after it,
-///   inside the model's chat template with the generation prompt — as the gkamradt driver,
-///   kvpress and LongBench put a question to a chat model.
-public enum NeedleProtocol: String, Sendable, Codable, CaseIterable {
-    case kvcacheFactory = "kvcache-factory"
-    case chat
+import TaskSpec
 
+/// Each needle protocol's recipe defaults (the protocol names live in TaskSpec).
+extension NeedleProtocol {
     /// The wrapper around the haystack; `{context}` and `{question}` are replaced.
     public var defaultTemplate: String {
         switch self {
@@ -26,7 +19,4 @@ public enum NeedleProtocol: String, Sendable, Codable, CaseIterable {
         case .chat: NeedleTexts.chatQuestion
         }
     }
-
-    /// Whether the model's chat template wraps the filled template.
-    public var usesChatTemplate: Bool { self == .chat }
 }

@@ -1,14 +1,15 @@
+import TaskSpec
+
 /// How a RULER record becomes a model prompt. RULER's prepare.py puts the task prompt inside the
 /// model's template and the answer prefix after it (the start of the model's answer); for a chat
 /// model that is the user turn, the generation prompt, then the prefix. Without a chat template
 /// the prompt is `context + input`, RULER's `base` template.
 public enum RULERPrompt {
-    public static let datasetPrefix = "ruler_"
+    public static let datasetPrefix = TaskFamily.rulerDatasetPrefix
 
     /// The RULER task of a LongBench-format dataset name ("ruler_vt" → "vt"), or nil.
     public static func task(ofDataset dataset: String) -> String? {
-        guard dataset.hasPrefix(datasetPrefix) else { return nil }
-        let task = String(dataset.dropFirst(datasetPrefix.count))
+        guard let task = TaskFamily.rulerTask(ofDataset: dataset) else { return nil }
         return RULERTasks.names.contains(task) ? task : nil
     }
 

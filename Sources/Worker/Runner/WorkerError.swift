@@ -1,3 +1,5 @@
+import TaskSpec
+
 /// Why a job could not run on this worker; the message is posted as the job's error.
 public enum WorkerError: Error, CustomStringConvertible, Sendable {
     case modelMismatch(path: String, expected: String, found: String)
@@ -15,7 +17,7 @@ public enum WorkerError: Error, CustomStringConvertible, Sendable {
         case let .badSample(id, reason): return "sample \(id): \(reason)"
         case let .badBlob(sha, reason): return "blob \(sha): \(reason)"
         case let .unknownNeedleProtocol(p):
-            return "needle protocol \"\(p)\" is unknown to this worker (kvcache-factory, chat)"
+            return "needle protocol \"\(p)\" is unknown to this worker (\(NeedleProtocol.knownValues))"
         }
     }
 }

@@ -1,3 +1,4 @@
+import TaskSpec
 import Coordinator
 import FleetCore
 import Foundation
