@@ -96,8 +96,12 @@ try:
         page = Elements(dom)
         check(status == 200, f"experiment @{budget}: HTTP {status}")
         rows = browser.evaluate("document.querySelectorAll('#results tr.result').length")
-        want_rows = len(policies) * len(budgets)  # FullKV's one run repeats at every budget
+        whole = [p for p in policies if p == "fullkv"]
+        want_rows = len(whole) + (len(policies) - len(whole)) * len(budgets)  # FullKV: one row, no budget
         check(rows == want_rows, f"results table: {rows} rows, want {want_rows}")
+        if whole:
+            first = browser.evaluate("[...document.querySelectorAll('#results tr.result')].map(r => r.dataset.policy + '@' + r.dataset.budget)[0]")
+            check(first == "fullkv@", f"results table: FullKV first and without a budget, got {first}")
         scored = browser.evaluate("[...document.querySelectorAll('#results td.score-cell')]"
                                   ".every(td => td.dataset.n > 0 && +td.dataset.ciLow <= +td.dataset.score"
                                   " && +td.dataset.score <= +td.dataset.ciHigh)")
