@@ -151,6 +151,9 @@ import TestSupport
         #expect(cell.n == 2 && cell.score == 75)
         #expect(page.contains("data-score=\"75.00\" data-n=\"2\" data-ci-low=\"\(String(format: "%.2f", cell.ciLow))\""))
         #expect(page.components(separatedBy: "<rect class=\"cell\"").count - 1 == 2)
+        // The report's figures: score vs budget and vs KV bytes, SnapKV's curve with its band.
+        #expect(page.contains("id=\"figures\"") && page.components(separatedBy: "class=\"budget-curves\"").count - 1 == 2)
+        #expect(page.contains("<polyline class=\"curve\" data-policy=\"snapkv\""))
         #expect(page.contains("/ui/experiments/\(experiment)/jobs/\(jobId)/samples/\(samples[1])"))
 
         let csv = try await get(coordinator, "/ui/experiments/\(experiment)/table/csv", bearer: adminToken)

@@ -28,6 +28,7 @@ enum ExperimentPage {
                 body += HTML.link("\(base)/table/\(format)", label)
             }
             body += "</p>"
+            body += figures(results)
         } catch {
             body += "<div class=\"notice\">\(HTML.escape(error.description))</div>"
         }
@@ -37,6 +38,28 @@ enum ExperimentPage {
         }
         body += samples(results, budget: budget, base: base)
         return UIPage(title: results.experiment, section: .experiments, body: body).render()
+    }
+
+    /// The report's figures and verdicts (`results report`): score vs budget with 95 % bands,
+    /// score vs KV bytes, and PyramidKV against SnapKV per budget, paired.
+    static func figures(_ results: ExperimentResults) -> String {
+        guard let curves = try? BudgetCurves.build(from: results) else { return "" }
+        var html = "<h2>Score vs KV budget</h2><div class=\"figures\" id=\"figures\">"
+            + BudgetCurvesSVG.render(curves, axis: .budget) + BudgetCurvesSVG.render(curves, axis: .kvBytes) + "</div>"
+        let verdicts = PairedVerdicts.build(from: results, candidate: ResultsReport.candidate, baseline: ResultsReport.leadBaseline)
+        if !verdicts.lines.isEmpty {
+            html += "<ul class=\"verdicts\" id=\"verdicts\">"
+            for line in verdicts.lines {
+                let d = line.difference
+                html += "<li data-budget=\"\(line.budget)\" data-verdict=\"\(HTML.escape(line.verdict))\">"
+                    + HTML.escape(String(format: "%@ − %@ @ %d = %+.2f [%+.2f, %+.2f], n %d, worse %d / better %d / equal %d: %@",
+                                         verdicts.candidate, verdicts.baseline, line.budget, 100 * d.meanDifference,
+                                         100 * d.ciLow, 100 * d.ciHigh, d.n, d.worse, d.better, d.equal, line.verdict))
+                    + "</li>"
+            }
+            html += "</ul><p class=\"muted\">Paired by sample; 95 % paired-bootstrap interval at each budget on its own.</p>"
+        }
+        return html
     }
 
     static func settings(_ spec: ExperimentSpec) -> String {
