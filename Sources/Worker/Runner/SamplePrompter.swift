@@ -9,18 +9,20 @@ import PolicySpec
 /// needle cells with KVCache-Factory's needle builder, LongBench records with pred.py's
 /// template, middle truncation and chat rule (`kvcache-factory` protocol), RULER records
 /// (datasets "ruler_<task>") as RULER prompts them (`RULERPrompt`).
-final class SamplePrompter {
-    let model: LanguageModel
-    let spec: JobSpec
-    let policy: BudgetedPolicy?
+/// The coordinator's sample page calls the same functions (`needlePrompt`, `request`), so what
+/// it shows is what a worker ran.
+public final class SamplePrompter {
+    public let model: LanguageModel
+    public let spec: JobSpec
+    public let policy: BudgetedPolicy?
     private let tokenizer: EngineTokenizer
     private var needleBuilder: NeedlePromptBuilder<EngineTokenizer>?
     private let haystackDirectory: String
     /// The job's uploaded haystack (`needle.haystack_sha256`), which replaces the local one.
     private let haystackBlob: (sha256: String, text: String)?
 
-    init(model: LanguageModel, spec: JobSpec, haystackDirectory: String,
-         haystackBlob: (sha256: String, text: String)? = nil) throws {
+    public init(model: LanguageModel, spec: JobSpec, haystackDirectory: String,
+                haystackBlob: (sha256: String, text: String)? = nil) throws {
         self.model = model
         self.spec = spec
         self.haystackDirectory = haystackDirectory
@@ -31,17 +33,22 @@ final class SamplePrompter {
         policy = try spec.budgetedPolicy()
     }
 
-    var layout: CacheLayout { policy?.layout ?? .kvHead }
+    public var layout: CacheLayout { policy?.layout ?? .kvHead }
 
-    func request(for stored: StoredSample) throws -> GenerationRequest {
+    /// A needle cell's prompt, as the job's protocol, texts and haystack build it.
+    public func needlePrompt(for stored: StoredSample) throws -> NeedlePrompt {
+        let s = stored.sample
+        guard s.benchmark == .needle, let length = s.length, let depth = s.depth else {
+            throw WorkerError.badSample(id: stored.id, reason: "not a needle cell (no length/depth)")
+        }
+        return try needle(minTokens: length).build(length: length, depth: depth)
+    }
+
+    public func request(for stored: StoredSample) throws -> GenerationRequest {
         let s = stored.sample
         switch s.benchmark {
         case .needle:
-            guard let length = s.length, let depth = s.depth else {
-                throw WorkerError.badSample(id: stored.id, reason: "needle sample without length/depth")
-            }
-            let builder = try needle(minTokens: length)
-            let prompt = try builder.build(length: length, depth: depth)
+            let prompt = try needlePrompt(for: stored)
             var stop = model.tokenizer.eosIDs
             if let nl = model.tokenizer.encode("\n").last { stop.insert(nl) }
             return GenerationRequest(promptIDs: prompt.ids, maxNewTokens: spec.maxNewTokens, stopIDs: stop,

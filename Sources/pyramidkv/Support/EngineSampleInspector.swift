@@ -45,31 +45,18 @@ final class EngineSampleInspector: SampleInspector, @unchecked Sendable {
 
     private func compute(_ request: SampleInspectionRequest) throws -> SampleInspection {
         let sample = request.sample
-        guard sample.benchmark == .needle, let length = sample.length, let depth = sample.depth else {
-            throw InspectionError.notNeedle(dataset: sample.dataset)
-        }
+        guard sample.benchmark == .needle else { throw InspectionError.notNeedle(dataset: sample.dataset) }
         let model = try models.model(sha256: request.job.modelSha256)
-        let template = (try? model.requireChatTemplate()) ?? ChatTemplate(family: .chatML)
-        let addBOS = ((try? model.gguf.optionalBool("tokenizer.ggml.add_bos_token")) ?? nil) ?? false
-        let tokenizer = EngineTokenizer(tokenizer: model.tokenizer, template: template, addBOS: addBOS)
-        let settings = request.job.needle ?? NeedleSettings()
-        let minTokens = max(length, NeedleHaystack.defaultMinTokens)
-        let haystack = try request.haystack.map {
-            try NeedleHaystack(text: $0, named: "blob:\(settings.haystackSha256 ?? "")", minTokens: minTokens,
-                               tokenizer: tokenizer)
-        } ?? NeedleHaystack(directory: haystackDirectory, minTokens: minTokens, tokenizer: tokenizer)
-        let protocolName = settings.protocolName ?? NeedleSettings.defaultProtocolName
-        guard let needleProtocol = NeedleProtocol(rawValue: protocolName) else {
-            throw InspectionError.unknownProtocol(protocolName)
-        }
-        let prompt = try NeedlePromptBuilder(tokenizer: tokenizer, haystack: haystack, needle: settings.needle,
-                                             question: settings.question, buffer: settings.bufferTokens,
-                                             protocol: needleProtocol, template: settings.promptTemplate)
-            .build(length: length, depth: depth)
-        let policy = try request.job.budgetedPolicy()
-        let layout = policy?.layout ?? .kvHead
+        // The worker's own recipe (SamplePrompter): prompt, protocol, question timing, policy.
+        let prompter = try SamplePrompter(model: model, spec: request.job, haystackDirectory: haystackDirectory,
+                                          haystackBlob: request.haystack.map { (request.job.needle?.haystackSha256 ?? "", $0) })
+        let stored = StoredSample(id: request.sampleId, sample: sample)
+        let prompt = try prompter.needlePrompt(for: stored)
+        let generation = try prompter.request(for: stored)
+        let policy = prompter.policy
+        let layout = prompter.layout
         let session = InferenceSession(model: model, layout: layout)
-        let (_, selections) = try KVCompression.prefillAndCompress(session: session, ids: prompt.ids,
+        let (_, selections) = try KVCompression.prefillAndCompress(session: session, ids: generation.compressedIDs,
                                                                    policy: try policy.flatMap(KVPolicies.make))
         let layers = session.cache.layers.enumerated().map { index, streams in
             SampleInspection.Layer(layer: index, budget: selections.isEmpty ? prompt.ids.count : selections[index].budget,
@@ -91,19 +78,17 @@ final class EngineSampleInspector: SampleInspector, @unchecked Sendable {
     static func method(model: String, policy: BudgetedPolicy?, layout: CacheLayout, streams: Int) -> String {
         let compression = policy.map { "\($0.name.rawValue) budget \($0.budget) window \($0.effectiveWindow)" }
             ?? "no compression (fullkv)"
-        return "Recomputed by the coordinator: the needle prompt as the worker builds it, one prefill of model "
+        return "Recomputed by the coordinator with the worker's own prompt recipe (SamplePrompter), one prefill of model "
             + "\(model.prefix(12)) with \(compression), \(layout.rawValue) layout (\(streams) streams per layer), "
             + "as `pyramidkv kv-inspect` runs it."
     }
 
     enum InspectionError: Error, CustomStringConvertible {
         case notNeedle(dataset: String)
-        case unknownProtocol(String)
 
         var description: String {
             switch self {
             case .notNeedle(let dataset): "kept positions are recomputed for needle samples only (this is \(dataset))"
-            case .unknownProtocol(let name): "unknown needle protocol '\(name)'"
             }
         }
     }
