@@ -16,7 +16,9 @@ struct PrefillCacheTests {
         let prompts = (0..<3).map { i in
             model.tokenizer.encode(String(repeating: "Ship \(i) carried salt north and wool south. ", count: 20) + "What did it carry?")
         }
-        let one = try KVCompression.snapshot(model: model, ids: prompts[0], window: 8, columnSums: true).bytes
+        // Sized as the cache takes its snapshots: column sums and query statistics included.
+        let one = try KVCompression.snapshot(model: model, ids: prompts[0], window: 8, columnSums: true,
+                                             queryStatistics: true).bytes
         let cache = PrefillCache(capacityBytes: 2 * one + one / 2)  // room for two
         let snap = PolicyConfig(name: .snapkv).budgeted(64)
         func run(_ ids: [Int32], _ policy: BudgetedPolicy?) throws -> (GenerationResult, shared: Bool) {
