@@ -3,8 +3,10 @@ import KVEngine
 import PolicySpec
 import Testing
 
-/// Greedy continuations against kvpress 0.5.5 (../shared/reference/vectors/kvpress_greedy.json,
-/// "whole_prompt" mode: the whole prompt prefilled with the press hooked in, as this engine does).
+/// Greedy continuations against kvpress 0.5.5 (../shared/reference/vectors/kvpress_greedy.json):
+/// "whole_prompt" mode (the whole prompt prefilled with the press hooked in, the paper's protocol)
+/// and kvpress's own "context_only" mode (the context compressed, then the question prefilled into
+/// the compressed cache: our `compressedPrefix`, `--question after-compression`).
 /// Where kvpress implements the same selection, our policy with kvpress's parameters must
 /// continue identically:
 /// - StreamingLLMPress (n_sink 4): keeps 4 sinks + the last n_kept − 4 = our `streamingllm`
@@ -44,24 +46,36 @@ struct KvpressAgreementTests {
 
     @Test("StreamingLLMPress and SnapKVPress, whole-prompt mode", arguments: ["passkey_1000", "sandwich_2000", "passkey_3000"])
     func agreement(prompt name: String) throws {
+        try compare(prompt: name, mode: "whole_prompt")
+    }
+
+    @Test("StreamingLLMPress and SnapKVPress, question after compression (kvpress's own mode)",
+          arguments: ["passkey_1000", "sandwich_2000", "passkey_3000"])
+    func questionAfterCompression(prompt name: String) throws {
+        try compare(prompt: name, mode: "context_only")
+    }
+
+    func compare(prompt name: String, mode: String) throws {
         let file = try #require(Self.file)
         let p = try #require(file.prompts[name])
         let ids = p.context_ids + p.question_ids
+        // context_only: only the context is compressed; the question's tokens all enter afterwards.
+        let split: Int? = mode == "context_only" ? p.context_ids.count : nil
         let model = try TestModel.get()
         // Ratio 0.9 everywhere and 0.5 on the shortest prompt keep the debug-build run short.
         let runs = file.runs.filter {
-            $0.prompt == name && $0.mode == "whole_prompt"
+            $0.prompt == name && $0.mode == mode
                 && ($0.compression_ratio == 0.9 || (name == "passkey_1000" && $0.compression_ratio == 0.5))
         }
         var compared = 0
         for run in runs {
             guard let config = Self.config(for: run) else { continue }
             let r = try Generator(model: model).generate(GenerationRequest(
-                promptIDs: ids, maxNewTokens: 32, stopIDs: [2], policy: config))
+                promptIDs: ids, maxNewTokens: 32, stopIDs: [2], policy: config, compressedPrefix: split))
             let firstTie = run.top1_margin.firstIndex { $0 < 1e-3 } ?? run.greedy_ids.count
             let n = min(firstTie + 1, run.greedy_ids.count)
             #expect(Array(r.tokens.prefix(n)) == Array(run.greedy_ids.prefix(n)),
-                    "\(run.press) ratio \(run.compression_ratio) on \(name): ours \(r.tokens.prefix(n)) vs kvpress \(run.greedy_ids.prefix(n))")
+                    "\(run.press) ratio \(run.compression_ratio) on \(name) (\(mode)): ours \(r.tokens.prefix(n)) vs kvpress \(run.greedy_ids.prefix(n))")
             compared += 1
         }
         #expect(compared >= 2)

@@ -77,9 +77,21 @@ public struct ResultsTable: Codable, Sendable, Equatable {
             }
             scores[key]?[job.spec.dataset, default: []] += job.predictions.compactMap(\.score)
         }
-        // Whole-cache rows first (the reference), then each policy's budgets in the sweep's order.
-        let wholeCacheFirst = rowOrder.filter { $0.budget == nil } + rowOrder.filter { $0.budget != nil }
-        let rows = wholeCacheFirst.map { key in
+        // Whole-cache rows first (the reference), then each policy's budgets in the spec's order:
+        // job ids follow insertion, which differs when another experiment created shared jobs first.
+        let policyRank = Dictionary(results.spec.policies.enumerated().map { (rowLabel($1), $0) }, uniquingKeysWith: min)
+        let budgetRank = Dictionary(results.spec.budgets.enumerated().map { ($1, $0) }, uniquingKeysWith: min)
+        let seen = Dictionary(rowOrder.enumerated().map { ($1, $0) }, uniquingKeysWith: min)
+        func rank(_ key: RowKey) -> [Int] {
+            [key.budget == nil ? 0 : 1, policyRank[key.policy] ?? Int.max,
+             key.budget.map { budgetRank[$0] ?? Int.max } ?? -1, seen[key] ?? Int.max]
+        }
+        let ordered = rowOrder.sorted { rank($0).lexicographicallyPrecedes(rank($1)) }
+        let datasetRank = Dictionary((results.spec.longbench?.datasets ?? []).enumerated().map { ($1.dataset, $0) },
+                                     uniquingKeysWith: min)
+        let columnSeen = Dictionary(columns.enumerated().map { ($1, $0) }, uniquingKeysWith: min)
+        columns.sort { (datasetRank[$0] ?? Int.max, columnSeen[$0] ?? 0) < (datasetRank[$1] ?? Int.max, columnSeen[$1] ?? 0) }
+        let rows = ordered.map { key in
             let byColumn = scores[key] ?? [:]
             var cells: [String: Cell] = [:]
             for (column, values) in byColumn {
