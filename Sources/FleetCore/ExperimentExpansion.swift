@@ -202,9 +202,12 @@ public enum ExperimentExpansion {
         }
         if spec.question == .afterCompression, spec.benchmark != .needle {
             // LongBench templates put instructions and questions on both sides of the context;
-            // only the needle's prompt has one question after one context.
-            throw ExperimentSpecError(field: "spec.question",
-                                      reason: "after-compression is supported for the needle benchmark only, got \(spec.benchmark.rawValue)")
+            // the needle's and RULER's prompts have one question after one context.
+            let notRULER = (spec.longbench?.datasets ?? []).map(\.dataset).filter { TaskFamily.of(dataset: $0) != .ruler }
+            if let dataset = notRULER.first {
+                throw ExperimentSpecError(field: "spec.question",
+                                          reason: "after-compression is supported for the needle and RULER (ruler_<task>) only, got \(dataset)")
+            }
         }
         guard spec.maxAttempts >= 1 else {
             throw ExperimentSpecError(field: "spec.max_attempts", reason: "must be ≥ 1")

@@ -33,10 +33,10 @@ public enum ReproductionProtocol {
 
     /// The RULER experiment for a model, its datasets' protocols given (the bundled config's).
     public static func rulerSpec(modelSha256: String, datasets: [LongBenchDatasetProtocol], samples: Int,
-                                 activations: ActivationPrecision? = nil) -> ExperimentSpec {
+                                 activations: ActivationPrecision? = nil, question: QuestionTiming? = nil) -> ExperimentSpec {
         let sweep = LongBenchSweep(datasets: datasets, maxLength: rulerLength,
                                    datasetVersion: "ruler-seed\(rulerSeed)-\(rulerLength)-\(samples)")
         return ExperimentSpec(benchmark: .longbench, modelSha256: modelSha256, policies: policyConfigs(), budgets: budgets,
-                              longbench: sweep, shardTokens: shardTokens, activations: activations)
+                              longbench: sweep, shardTokens: shardTokens, activations: activations, question: question)
     }
 }

@@ -30,7 +30,7 @@ struct ReproduceCommand: AsyncParsableCommand {
     @Option(help: "RULER samples per task.") var rulerSamples = ReproductionProtocol.rulerSamples
     @Option(help: "Numerics mode: f32 (exact, the reference) or int8 (fast; only where it passes the bf16-band test).")
     var activations: ActivationPrecision = .f32
-    @Option(help: "When the question enters the cache: aware (the paper's protocol) or after-compression (query-agnostic; needle only).")
+    @Option(help: "When the question enters the cache: aware (the paper's protocol) or after-compression (query-agnostic: the context compressed before the question).")
     var question: QuestionTiming = .aware
     @Option(help: "Embedded run: directory for the database and the report.") var out = "reproduce-out"
     @Option(help: "Threads for the engine kernels and BLAS (default: all cores).") var threads: Int?
@@ -43,9 +43,6 @@ struct ReproduceCommand: AsyncParsableCommand {
         guard !partList.isEmpty else { throw ValidationError("--parts is empty") }
         guard rulerSamples >= 1 else { throw ValidationError("--ruler-samples must be ≥ 1 (got \(rulerSamples))") }
         if coordinator == nil, tokenFile != nil { throw ValidationError("--token-file needs --coordinator") }
-        if question == .afterCompression, partList.contains("ruler") {
-            throw ValidationError("--question after-compression is needle-only: add --parts needle")
-        }
     }
 
     private var partList: [String] {
@@ -88,7 +85,8 @@ struct ReproduceCommand: AsyncParsableCommand {
                            answers: $0.answers, allClasses: $0.allClasses, recordLength: $0.length)
             }
             let response = try await admin.submit(SubmitRequest(spec: ReproductionProtocol.rulerSpec(
-                modelSha256: sha, datasets: protocols, samples: rulerSamples, activations: activations), samples: samples))
+                modelSha256: sha, datasets: protocols, samples: rulerSamples, activations: activations,
+                question: question), samples: samples))
             say("RULER experiment \(response.experiment): \(response.jobsCreated) jobs new, \(response.jobsExisting) already there")
             experiments.append(response.experiment)
         }

@@ -34,7 +34,7 @@ struct SweepOptions: ParsableArguments {
     @Option(help: "Target prompt tokens per job.") var shardTokens = 65_536
     @Option(help: "Numerics mode of the jobs, part of their keys: f32 (exact, the reference) or int8 (fast: int8 activations, exact integer block dots).")
     var activations: ActivationPrecision = .f32
-    @Option(help: "When the question enters the cache, part of the jobs' keys: aware (the reference drivers': prefilled and compressed with the context) or after-compression (the context is compressed first, then the question is prefilled into the compressed cache; needle only).")
+    @Option(help: "When the question enters the cache, part of the jobs' keys: aware (the reference drivers': prefilled and compressed with the context) or after-compression (the context is compressed first, then the question is prefilled into the compressed cache; needle and RULER).")
     var question: QuestionTiming = .aware
 
     func policyConfigs() throws(CLIError) -> [PolicyConfig] {

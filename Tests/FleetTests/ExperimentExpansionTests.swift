@@ -44,15 +44,20 @@ import Testing
         let expanded = try ExperimentExpansion.expand(after, samples: [])
         #expect(expanded.jobs.allSatisfy { $0.spec.question == .afterCompression })
         #expect(Set(expanded.jobs.map(\.key)).isDisjoint(with: aware))
-        // LongBench templates have no single context-then-question split.
+        // LongBench templates have no single context-then-question split; RULER's have.
         var longbench = ExperimentSpec(benchmark: .longbench, modelSha256: modelHash, policies: [PolicyConfig(name: .snapkv)],
                                        budgets: [64], longbench: LongBenchSweep(datasets: [LongBenchDatasetProtocol(
                                            dataset: "qasper", promptTemplate: "{context}{input}", maxNewTokens: 8, applyChatTemplate: true)],
                                            maxLength: 3500, datasetVersion: "v1"))
         longbench.question = .afterCompression
         #expect(throws: ExperimentSpecError(field: "spec.question",
-                                            reason: "after-compression is supported for the needle benchmark only, got longbench")) {
+                                            reason: "after-compression is supported for the needle and RULER (ruler_<task>) only, got qasper")) {
             try ExperimentExpansion.expand(longbench, samples: [])
+        }
+        // RULER prompts are one context, then the question: accepted.
+        longbench.longbench?.datasets[0].dataset = "ruler_vt"
+        #expect(throws: ExperimentSpecError(field: "samples", reason: "no samples for dataset 'ruler_vt'")) {
+            try ExperimentExpansion.expand(longbench, samples: [])  // past the question check, to the samples
         }
     }
 

@@ -159,6 +159,38 @@ struct WorkerProcessTests {
         #expect(coordinator.terminate().status == 0)
     }
 
+    /// `submit longbench --datasets ruler_vt --question after-compression`: RULER's prompt splits
+    /// where its question starts; the question's rows join the compressed cache, the table says so.
+    @Test func rulerRunsQuestionAfterCompression() async throws {
+        let coordinator = try await CoordinatorProcess(directory: directory)
+        let data = directory.path("ruler")
+        let generated = try PyramidKVExecutable.run(["ruler", "generate", "--tasks", "vt", "--max-seq-length", "1024",
+                                                     "--samples", "2", "--out", data])
+        #expect(generated.status == 0, "\(generated.stderr)")
+        var submitted: [String: String] = [:]
+        for timing in ["aware", "after-compression"] {
+            let response = try json(try cli(["submit", "longbench", "--json", "--data", data, "--datasets", "ruler_vt",
+                                             "--policies", "snapkv", "--budgets", "128", "--question", timing], coordinator))
+            submitted[timing] = try #require(response["experiment"] as? String)
+        }
+        let worker = try WorkerProcess(directory: directory, coordinator: coordinator, id: "w1", exitWhenIdle: true)
+        #expect(await worker.exitStatus(within: 300) == 0, "worker log:\n\(worker.log)")
+        let aware = try await admin(coordinator).results(try #require(submitted["aware"]))
+        let after = try await admin(coordinator).results(try #require(submitted["after-compression"]))
+        #expect(after.jobs.allSatisfy { $0.state == "done" && $0.spec.question == .afterCompression }, "worker log:\n\(worker.log)")
+        let a = aware.jobs.flatMap(\.predictions), b = after.jobs.flatMap(\.predictions)
+        #expect(a.count == 2 && b.count == 2)
+        for (x, y) in zip(a, b) {
+            #expect(x.result.promptTokens == y.result.promptTokens)
+            // vt's question and answer prefix (~60 tokens) enter after the 128 kept.
+            let extra = y.result.kvBytes - x.result.kvBytes
+            #expect(extra > 0, "the question's rows join the compressed cache")
+        }
+        let table = try cli(["results", "table", try #require(submitted["after-compression"])], coordinator)
+        #expect(table.contains("RULER (LongBench record format, question after compression)"), "\(table)")
+        #expect(coordinator.terminate().status == 0)
+    }
+
     /// `submit longbench --config F`: the job carries F's template, new-token limit and chat
     /// rule, and the worker runs it as submitted (it once refused every template that differed
     /// from its bundled config).

@@ -189,10 +189,34 @@ struct RULERTests {
                 #expect(PyText.string(Array(sc.prefix(200))) == want.input_head, "\(label) #\(i): input head")
                 #expect(PyText.string(Array(sc.suffix(200))) == want.input_tail, "\(label) #\(i): input tail")
                 #expect(Self.sha256(prompt) == want.input_sha256, "\(label) #\(i): input sha256")
+                try checkQuestionSplit(r, task: run.task, tokenizer: tok, label: "\(label) #\(i)")
                 checked += 1
             }
         }
         return checked
+    }
+
+    /// `question: after-compression` splits the chat prompt where the task's question starts: the
+    /// tokens before it hold the instruction and the haystack, the ones after it the question and
+    /// nothing else of the haystack (RULER's questions are < 120 tokens).
+    func checkQuestionSplit(_ r: LongBenchRecord, task: String, tokenizer tok: EngineTokenizer, label: String) throws {
+        let ids = RULERPrompt.ids(record: r, tokenizer: tok, chatTemplate: true)
+        let split = try RULERPrompt.questionStart(record: r, task: task, tokenizer: tok, chatTemplate: true)
+        let template = try #require(RULERTemplates.task(family: try RULERTasks.family(of: task)))
+        let markers = template.questionMarkers, marker = template.questionMarker
+        #expect(split > ids.count / 2 && ids.count - split < 120, "\(label): question split at \(split) of \(ids.count)")
+        let head = tok.decodeSkippingSpecial(Array(ids[..<split])), tail = tok.decodeSkippingSpecial(Array(ids[split...]))
+        // (vt's and cwe's one-shot example asks the question inside the context too: the head may hold
+        // that one; the prompt's own question is the tail's start.)
+        #expect(!head.isEmpty)
+        let question = markers.compactMap { tail.range(of: $0.trimmingCharacters(in: .whitespacesAndNewlines)) }.first
+        #expect(question.map { tail.distance(from: tail.startIndex, to: $0.lowerBound) <= 3 } == true,
+                "\(label): the uncompressed part starts \(tail.prefix(40).debugDescription)")
+        var broken = r
+        broken.context = String(r.context.prefix(100))  // the task instruction alone
+        #expect(throws: RULERError.noQuestion(task: task, marker: marker)) {
+            try RULERPrompt.questionStart(record: broken, task: task, tokenizer: tok, chatTemplate: true)
+        }
     }
 
     @Test(.enabled(if: hasAssets, "needs the default model and RULER's word lists (scripts/fetch-assets)"))

@@ -12,6 +12,8 @@ public enum RULERError: Error, Equatable, CustomStringConvertible, Sendable {
     case cannotFit(task: String, maxSeqLength: Int, haystack: Int, length: Int)
     /// A Python exception RULER's code would raise (and, inside its retry loops, swallow).
     case pythonException(task: String, reason: String)
+    /// A record whose prompt lacks its task's question text (after-compression cannot split it).
+    case noQuestion(task: String, marker: String)
 
     public var description: String {
         switch self {
@@ -27,6 +29,8 @@ public enum RULERError: Error, Equatable, CustomStringConvertible, Sendable {
         case let .cannotFit(t, m, h, l):
             return "RULER \(t): a sample with haystack \(h) is \(l) tokens, over max_seq_length \(m), and cannot shrink further"
         case let .pythonException(t, r): return "RULER \(t): \(r)"
+        case let .noQuestion(t, m):
+            return "RULER \(t): the record's prompt does not contain the task's question text \(m.debugDescription), so it cannot be split for question: after-compression"
         }
     }
 }

@@ -123,10 +123,7 @@ struct RULERNiah {
         var template = RULERTemplates.niah.prompt
         var typeV = config.typeV.rawValue
         if config.numQ * config.numV == 1 {
-            template = RULERText.replace(template, "Some", "A")
-            template = RULERText.replace(template, "are all", "is")
-            template = RULERText.replace(template, "are", "is")
-            template = RULERText.replace(template, "answers", "answer")
+            template = Self.singular(template)
             typeV = String(typeV.dropLast())
         }
         let input = RULERText.format(template, ["type_needle_v": typeV, "context": context, "query": query])
@@ -165,5 +162,13 @@ struct RULERNiah {
             out.append(RULERSample(input: input, answerPrefix: prefix, outputs: answer, length: length))
         }
         return out
+    }
+
+    /// niah.py's rewording for one needle and one query (`num_needle_q * num_needle_v == 1`).
+    static func singular(_ template: String) -> String {
+        var t = RULERText.replace(template, "Some", "A")
+        t = RULERText.replace(t, "are all", "is")
+        t = RULERText.replace(t, "are", "is")
+        return RULERText.replace(t, "answers", "answer")
     }
 }

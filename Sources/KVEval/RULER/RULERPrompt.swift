@@ -21,7 +21,37 @@ public enum RULERPrompt {
 
     /// The prompt's ids: the template carries its specials, so no BOS is added in chat mode.
     public static func ids(record: LongBenchRecord, tokenizer: some PromptTokenizer, chatTemplate: Bool) -> [Int32] {
-        chatTemplate ? tokenizer.encodePlain(tokenizer.chat(user: record.context) + record.input)
-                     : tokenizer.encodeWithSpecial(record.context + record.input)
+        encode(text(record: record, tokenizer: tokenizer, chatTemplate: chatTemplate), tokenizer: tokenizer, chatTemplate: chatTemplate)
+    }
+
+    /// Where the question starts in `ids(record:…)` (for `question: after-compression`): the
+    /// tokens before it are the task instruction and the haystack, the ones from it on the
+    /// question, the end of the user turn and the answer prefix. The split is the last occurrence
+    /// of the task template's text after `{context}` (the haystack precedes it), cut at the last
+    /// token the context-only encoding shares with the whole prompt.
+    public static func questionStart(record: LongBenchRecord, task: String, tokenizer: some PromptTokenizer,
+                                     chatTemplate: Bool) throws(RULERError) -> Int {
+        guard let template = RULERTemplates.task(family: try RULERTasks.family(of: task)) else { throw .unknownTask(task) }
+        let markers = template.questionMarkers.filter { !$0.isEmpty }
+        let whole = text(record: record, tokenizer: tokenizer, chatTemplate: chatTemplate)
+        let found = markers.compactMap { record.context.range(of: $0, options: .backwards) }.max { $0.lowerBound < $1.lowerBound }
+        guard let contextStart = whole.range(of: record.context)?.lowerBound, let question = found else {
+            throw .noQuestion(task: task, marker: template.questionMarker)
+        }
+        let offset = record.context.utf8.distance(from: record.context.startIndex, to: question.lowerBound)
+        let split = whole.utf8.index(contextStart, offsetBy: offset)
+        let ids = encode(whole, tokenizer: tokenizer, chatTemplate: chatTemplate)
+        let head = encode(String(whole[..<split]), tokenizer: tokenizer, chatTemplate: chatTemplate)
+        var n = 0
+        while n < min(ids.count, head.count), ids[n] == head[n] { n += 1 }
+        return n
+    }
+
+    static func text(record: LongBenchRecord, tokenizer: some PromptTokenizer, chatTemplate: Bool) -> String {
+        chatTemplate ? tokenizer.chat(user: record.context) + record.input : record.context + record.input
+    }
+
+    static func encode(_ text: String, tokenizer: some PromptTokenizer, chatTemplate: Bool) -> [Int32] {
+        chatTemplate ? tokenizer.encodePlain(text) : tokenizer.encodeWithSpecial(text)
     }
 }

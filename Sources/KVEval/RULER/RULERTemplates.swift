@@ -12,6 +12,19 @@ enum RULERTemplates {
         /// Where a prompt's answer prefix starts: the last `answer_prefix[:10]` (as the later
         /// NVIDIA/RULER generators split their records; the wheel's keep it inside `input`).
         var answerPrefixMarker: String { String(answerPrefix.unicodeScalars.prefix(10).map(Character.init)) }
+        /// Where the question starts: the template's literal text after `{context}` up to its next
+        /// placeholder ("\nWhat are all the special magic ", "\nQuestion: …"); every task has one.
+        var questionMarker: String {
+            guard let start = template.range(of: "{context}")?.upperBound else { return "" }
+            let rest = template[start...]
+            return String(rest[..<(rest.firstIndex(of: "{") ?? rest.endIndex)])
+        }
+        /// The marker as prompts can hold it: niah's one-needle-one-query samples reword the
+        /// template in the singular (`RULERNiah.singular`), the others keep it.
+        var questionMarkers: [String] {
+            guard template == RULERTemplates.niah.template else { return [questionMarker] }
+            return [questionMarker, RULERNiah.singular(questionMarker)]
+        }
     }
 
     static let niah = Task(

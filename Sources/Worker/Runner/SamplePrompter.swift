@@ -58,12 +58,20 @@ public final class SamplePrompter {
             let record = LongBenchRecord(input: s.input ?? "", context: s.context ?? "", answers: s.answers ?? [],
                                          length: s.recordLength ?? 0, dataset: s.dataset, language: "en",
                                          allClasses: s.allClasses, id: s.recordId ?? stored.id)
-            if RULERPrompt.task(ofDataset: s.dataset) != nil {
+            if let task = RULERPrompt.task(ofDataset: s.dataset) {
                 // RULER records are generated to fit their length: no truncation, the answer prefix
                 // after the chat template's generation prompt.
                 let ids = RULERPrompt.ids(record: record, tokenizer: tokenizer, chatTemplate: spec.applyChatTemplate)
+                var questionStart: Int?
+                if spec.questionTiming == .afterCompression {
+                    do {
+                        questionStart = try RULERPrompt.questionStart(record: record, task: task, tokenizer: tokenizer,
+                                                                      chatTemplate: spec.applyChatTemplate)
+                    } catch { throw WorkerError.badSample(id: stored.id, reason: error.description) }
+                }
                 return GenerationRequest(promptIDs: ids, maxNewTokens: spec.maxNewTokens, stopIDs: model.tokenizer.eosIDs,
-                                         stopStrings: spec.stop, policy: policy, layout: layout)
+                                         stopStrings: spec.stop, policy: policy, layout: layout,
+                                         compressedPrefix: try compressedPrefix(questionStart: questionStart, sample: stored))
             }
             let config = try Self.longBenchConfig(for: spec, dataset: LongBenchDatasets.baseName(s.dataset))
             let proto = LongBenchProtocol(preset: .kvcacheFactory, maxLength: spec.maxLength ?? LongBenchProtocol.defaultMaxLength,
