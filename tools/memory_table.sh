@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 BIN="${PYRAMIDKV_BIN:-.build/release/pyramidkv}"
 CONTEXT="${1:-8000}"
 BUDGETS="${2:-64 128 256 512 2048}"
-POLICIES="${3:-streamingllm h2o snapkv pyramidkv adakv l2norm tova keydiff chunkkv expected_attention cam}"
+POLICIES="${3:-streamingllm h2o snapkv pyramidkv adakv l2norm tova keydiff chunkkv expected_attention cam kvzip}"
 KV_DTYPE="${KV_DTYPE:-f32}"
 row() {  # policy budget layout
   local args=(--context "$CONTEXT" --decode 1 --kv-dtype "$KV_DTYPE" --json)

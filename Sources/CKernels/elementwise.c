@@ -129,6 +129,13 @@ void pkv_add_column_sums(const float *p, int64_t rows, int64_t width, int64_t ld
     }
 }
 
+void pkv_max_column(const float *p, int64_t rows, int64_t width, int64_t ld, float *acc) {
+    for (int64_t r = 0; r < rows; r++) {
+        const float *row = p + r * ld;
+        for (int64_t i = 0; i < width; i++) acc[i] = row[i] > acc[i] ? row[i] : acc[i];
+    }
+}
+
 int64_t pkv_argmax(const float *x, int64_t n) {
     int64_t best = 0;
     for (int64_t i = 1; i < n; i++) if (x[i] > x[best]) best = i;

@@ -32,7 +32,7 @@ public struct PolicyConfig: Codable, Sendable, Hashable {
     public enum Name: String, Codable, Sendable, CaseIterable, PolicyVocabulary {
         case fullkv, streamingllm, h2o, snapkv, pyramidkv, adakv, l2norm
         // kvpress's presses (0.5.5) and KVCache-Factory's CAM.
-        case tova, keydiff, chunkkv, expectedAttention = "expected_attention", cam
+        case tova, keydiff, chunkkv, expectedAttention = "expected_attention", cam, kvzip
 
         public static let noun = "policy"
         public init(from decoder: any Decoder) throws { self = try Self.decodeVocabulary(from: decoder) }
@@ -110,7 +110,7 @@ public struct PolicyConfig: Codable, Sendable, Hashable {
         case (.paper2024, .snapkv), (.paper2024, .h2o): return 32
         case (_, .streamingllm): return resolvedPreset == .paper2024 ? 32 : 4
         case (_, .chunkkv): return 64          // kvpress's SnapKVPress window
-        case (_, .keydiff), (_, .expectedAttention): return 0  // no query rows scored
+        case (_, .keydiff), (_, .expectedAttention), (_, .kvzip): return 0  // no prompt query rows scored
         default: return 8
         }
     }
@@ -124,7 +124,7 @@ public struct PolicyConfig: Codable, Sendable, Hashable {
         if name == .fullkv { return }
         guard budget > 0 else { throw bad("budget", budget, "must be a positive number of tokens per layer") }
         guard effectiveWindow >= 0 else { throw bad("window", effectiveWindow, "must be ≥ 0") }
-        if ![.l2norm, .keydiff, .expectedAttention, .tova, .chunkkv].contains(name) {
+        if ![.l2norm, .keydiff, .expectedAttention, .tova, .chunkkv, .kvzip].contains(name) {
             guard budget > effectiveWindow else {
                 throw bad("budget", budget, "must exceed the window (\(effectiveWindow)) for \(name.rawValue)")
             }

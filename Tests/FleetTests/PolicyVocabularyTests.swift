@@ -22,7 +22,7 @@ import Testing
     @Test func decodingRefusesUnknownVocabularyNamingFieldAndKnownValues() {
         #expect(throws: WireDecodingError.invalidValue(
             field: "policies[0].name",
-            reason: "unknown policy 'snapk'; known: fullkv, streamingllm, h2o, snapkv, pyramidkv, adakv, l2norm, tova, keydiff, chunkkv, expected_attention, cam")) {
+            reason: "unknown policy 'snapk'; known: fullkv, streamingllm, h2o, snapkv, pyramidkv, adakv, l2norm, tova, keydiff, chunkkv, expected_attention, cam, kvzip")) {
             try decodeSpec { $0["name"] = "snapk" }
         }
         #expect(throws: WireDecodingError.invalidValue(field: "policies[0].preset",

@@ -104,11 +104,16 @@ struct PolicyInvariantTests {
                     #expect(abs(pos.count - 128) <= 20)
                 case .expectedAttention, .cam:
                     #expect(pos.count == 128)
+                case .kvzip:
+                    // Counts vary by layer and KV head (one ranking over all); the 4 sinks stay.
+                    #expect(Array(pos.prefix(4)) == Array(0..<4), "sinks kept")
+                    #expect(pos == streams[s / c.groupSize * c.groupSize].positions.map(Int.init), "a KV group keeps one set")
                 }
                 if !selections.isEmpty { #expect(selections[l].kept[s] == pos) }
             }
         }
         #expect(session.cache.bytes == held * c.headDim * 2 * 4)
+        if name == .kvzip { #expect(held == 128 * c.layers * c.heads, "the mean budget over layers and heads") }
         if name == .adakv {
             // Heads of one layer keep different numbers of tokens.
             let varied = session.cache.layers.contains { Set($0.map(\.count)).count > 1 }

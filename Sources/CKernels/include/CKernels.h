@@ -45,6 +45,8 @@ void pkv_rope_halves(float *x, int64_t rows, int64_t row_stride, int64_t heads, 
 void pkv_softmax_rows(float *s, int64_t rows, int64_t width, int64_t ld, const int64_t *len);
 // Column sums of p (rows × width, leading dimension ld) added into acc (width).
 void pkv_add_column_sums(const float *p, int64_t rows, int64_t width, int64_t ld, float *acc);
+// Column maxima of p (rows × width, leading dimension ld) folded into acc (width): acc = max(acc, column).
+void pkv_max_column(const float *p, int64_t rows, int64_t width, int64_t ld, float *acc);
 // The largest of x[0..n) (-inf when n is 0).
 float pkv_max(const float *x, int64_t n);
 // Index of the largest element (first one on ties).

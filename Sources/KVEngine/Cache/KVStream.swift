@@ -123,6 +123,13 @@ public final class KVStream {
         halfValues = nil
     }
 
+    /// Drops every entry from index `newCount` on (KVzip's replay rows), keeping the storage.
+    func truncate(to newCount: Int) {
+        precondition(newCount >= 0 && newCount <= count, "truncate to \(newCount) of \(count)")
+        positions.removeLast(count - newCount)
+        count = newCount
+    }
+
     /// Keeps only the entries at `indices` (ascending, unique), releasing the memory of the rest.
     public func retain(indices: [Int]) {
         let wasHalf = halfKeys != nil

@@ -112,7 +112,7 @@ public struct Generator {
                 throw EngineError.invalidArgument(name: "snapshot", value: "window \(snapshot.window)",
                                                   reason: "does not hold the evidence \(request.policy?.name.rawValue ?? "fullkv") needs")
             }
-            logits = KVCompression.restore(snapshot, into: session, policy: kvPolicy).logits
+            logits = try KVCompression.restore(snapshot, into: session, policy: kvPolicy).logits
         } else {
             logits = try KVCompression.prefillAndCompress(session: session, ids: request.compressedIDs, policy: kvPolicy).logits
         }

@@ -113,6 +113,15 @@ public final class InferenceSession {
         snapshot.logits.withUnsafeBufferPointer { logits.pointer.update(from: $0.baseAddress!, count: $0.count) }
     }
 
+    /// Forgets every position from `count` on (a replay pass appended them) and makes `logits`
+    /// the last computed ones again, as if the replay had not run (KVzip's reconstruction).
+    func rewind(to count: Int, logits restored: [Float]) {
+        precondition(count <= position, "rewind to \(count) past position \(position)")
+        for streams in cache.layers { for stream in streams { stream.truncate(to: count) } }
+        position = count
+        restored.withUnsafeBufferPointer { logits.pointer.update(from: $0.baseAddress!, count: $0.count) }
+    }
+
     /// Greedy next token from the last computed logits, without copying them.
     public func argmaxOfLastLogits() -> Int32 { Int32(pkv_argmax(logits.pointer, Int64(logits.count))) }
 

@@ -47,6 +47,10 @@ public enum KVCompression {
     public static func prefillAndCompress(session: InferenceSession, ids: [Int32], policy: KVPolicy?) throws
         -> (logits: [Float], selections: [LayerSelection]) {
         guard let policy else { return (try session.prefill(ids), []) }
+        if policy.needsReconstruction {
+            let logits = try session.prefill(ids)
+            return (logits, try reconstructAndCompress(policy, session: session, ids: ids, logits: logits))
+        }
         var selections: [LayerSelection] = []
         let (logits, _) = try prefill(session: session, ids: ids, window: policy.captureWindow,
                                       columnSums: policy.needsColumnSums,
@@ -73,9 +77,13 @@ public enum KVCompression {
     /// when nil): the same cache `prefillAndCompress` leaves, without the forward pass.
     /// Returns the last prompt token's logits and the selections.
     public static func restore(_ snapshot: PrefillSnapshot, into session: InferenceSession,
-                               policy: KVPolicy?) -> (logits: [Float], selections: [LayerSelection]) {
+                               policy: KVPolicy?) throws -> (logits: [Float], selections: [LayerSelection]) {
         session.adopt(snapshot)
         guard let policy else { return (snapshot.logits, []) }
+        if policy.needsReconstruction {
+            return (snapshot.logits, try reconstructAndCompress(policy, session: session, ids: snapshot.promptIDs,
+                                                                logits: snapshot.logits))
+        }
         let evidence = PrefillEvidence(promptLength: snapshot.promptIDs.count, config: session.model.config,
                                        layout: session.cache.layout, windowQueries: snapshot.windowQueries,
                                        window: snapshot.window, columnSums: snapshot.columnSums,
@@ -87,6 +95,28 @@ public enum KVCompression {
             selections.append(selection)
         }
         return (snapshot.logits, selections)
+    }
+
+    /// What a reconstruction policy (KVzip) keeps in each layer of a session that holds the
+    /// whole `ids` prompt uncompressed (its last logits `logits`); the cache is left as it was.
+    public static func reconstructionSelections(_ policy: KVPolicy, session: InferenceSession, ids: [Int32],
+                                                logits: [Float]) throws -> [LayerSelection] {
+        guard let kvzip = policy as? KVzipPolicy else {
+            throw EngineError.invalidArgument(name: "policy", value: policy.config.name.rawValue, reason: "does not reconstruct the prompt")
+        }
+        let c = session.model.config
+        guard ids.count > kvzip.config.budget else { return session.cache.layers.indices.map { kvzip.keepAll($0, session.cache.layers[$0]) } }
+        let scores = try KVzipReconstruction.scores(session: session, promptIDs: ids, logits: logits,
+                                                    prompts: KVzipReconstruction.Prompts(model: session.model))
+        return KVzipPolicy.selections(scores: scores, keptTotal: kvzip.keptTotal(layers: c.layers, kvHeads: c.kvHeads, promptLength: ids.count),
+                                      budget: kvzip.config.budget, cache: session.cache)
+    }
+
+    private static func reconstructAndCompress(_ policy: KVPolicy, session: InferenceSession, ids: [Int32],
+                                               logits: [Float]) throws -> [LayerSelection] {
+        let selections = try reconstructionSelections(policy, session: session, ids: ids, logits: logits)
+        for selection in selections { apply(selection, to: session) }
+        return selections
     }
 
     static func rotary(of model: LanguageModel) -> PrefillEvidence.Rotary {

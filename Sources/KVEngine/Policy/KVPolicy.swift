@@ -77,6 +77,9 @@ public protocol KVPolicy: Sendable {
     var needsColumnSums: Bool { get }
     /// Whether the engine must accumulate the pre-RoPE query moments (Expected Attention).
     var needsQueryStatistics: Bool { get }
+    /// Whether the policy scores by replaying the prompt after prefill (KVzip), so it selects
+    /// once the whole prompt is cached, not layer by layer.
+    var needsReconstruction: Bool { get }
     func select(layer: Int, streams: [KVStream], evidence: PrefillEvidence) -> LayerSelection
 }
 
@@ -84,6 +87,7 @@ extension KVPolicy {
     public var captureWindow: Int { 0 }
     public var needsColumnSums: Bool { false }
     public var needsQueryStatistics: Bool { false }
+    public var needsReconstruction: Bool { false }
 
     /// Keeps everything: the prompt is shorter than the budget.
     func keepAll(_ layer: Int, _ streams: [KVStream]) -> LayerSelection {
@@ -119,6 +123,7 @@ public enum KVPolicies {
         case .chunkkv: return ChunkKVPolicy(config: config)
         case .cam: return CAMPolicy(config: config)
         case .expectedAttention: return ExpectedAttentionPolicy(config: config)
+        case .kvzip: return KVzipPolicy(config: config)
         }
     }
 }
