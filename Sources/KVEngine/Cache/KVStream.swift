@@ -52,8 +52,8 @@ public final class KVStream {
     /// Bytes held by cached keys and values (what the policy kept, not the capacity).
     public var bytes: Int { 2 * count * dim * dtype.bytes }
 
-    private func grow(to needed: Int) {
-        let newCap = max(needed, capacity * 2, 16)
+    private func grow(to needed: Int, exactly: Bool = false) {
+        let newCap = exactly ? needed : max(needed, capacity * 2, 16)
         if let hk = halfKeys, let hv = halfValues {
             let k = UnsafeMutablePointer<UInt16>.allocate(capacity: newCap * dim)
             let v = UnsafeMutablePointer<UInt16>.allocate(capacity: newCap * dim)
@@ -121,6 +121,12 @@ public final class KVStream {
         hv.deallocate()
         halfKeys = nil
         halfValues = nil
+    }
+
+    /// Grows the storage to exactly `needed` rows when it holds fewer (a replay of known length
+    /// would otherwise double it).
+    func reserve(exactly needed: Int) {
+        if needed > capacity { grow(to: needed, exactly: true) }
     }
 
     /// Drops every entry from index `newCount` on (KVzip's replay rows), keeping the storage.

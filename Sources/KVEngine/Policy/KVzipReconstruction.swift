@@ -58,6 +58,10 @@ enum KVzipReconstruction {
                                  count: c.layers)
         var start = prompts.contextStart(of: ids)
         var previous: ArraySlice<Int32> = []
+        // Room for the longest replay, exactly: growing by doubling would hold twice the cache.
+        let longest = max(prompts.firstQuestion.count, prompts.laterQuestion.count + Prompts.previousTail)
+            + prompts.suffix.count + min(chunkSize, n - start)
+        for streams in session.cache.layers { for stream in streams { stream.reserve(exactly: n + longest) } }
         while start < n {
             let end = min(start + chunkSize, n)
             let question = previous.isEmpty ? prompts.firstQuestion
