@@ -47,9 +47,9 @@ public enum KVCompression {
     public static func prefillAndCompress(session: InferenceSession, ids: [Int32], policy: KVPolicy?) throws
         -> (logits: [Float], selections: [LayerSelection]) {
         guard let policy else { return (try session.prefill(ids), []) }
-        if policy.needsReconstruction {
+        if let kvzip = policy as? KVzipPolicy {
             let logits = try session.prefill(ids)
-            return (logits, try reconstructAndCompress(policy, session: session, ids: ids, logits: logits))
+            return (logits, try reconstructAndCompress(kvzip, session: session, ids: ids, logits: logits))
         }
         var selections: [LayerSelection] = []
         let (logits, _) = try prefill(session: session, ids: ids, window: policy.captureWindow,
@@ -80,8 +80,8 @@ public enum KVCompression {
                                policy: KVPolicy?) throws -> (logits: [Float], selections: [LayerSelection]) {
         session.adopt(snapshot)
         guard let policy else { return (snapshot.logits, []) }
-        if policy.needsReconstruction {
-            return (snapshot.logits, try reconstructAndCompress(policy, session: session, ids: snapshot.promptIDs,
+        if let kvzip = policy as? KVzipPolicy {
+            return (snapshot.logits, try reconstructAndCompress(kvzip, session: session, ids: snapshot.promptIDs,
                                                                 logits: snapshot.logits))
         }
         let evidence = PrefillEvidence(promptLength: snapshot.promptIDs.count, config: session.model.config,
@@ -97,24 +97,17 @@ public enum KVCompression {
         return (snapshot.logits, selections)
     }
 
-    /// What a reconstruction policy (KVzip) keeps in each layer of a session that holds the
-    /// whole `ids` prompt uncompressed (its last logits `logits`); the cache is left as it was.
-    public static func reconstructionSelections(_ policy: KVPolicy, session: InferenceSession, ids: [Int32],
-                                                logits: [Float]) throws -> [LayerSelection] {
-        guard let kvzip = policy as? KVzipPolicy else {
-            throw EngineError.invalidArgument(name: "policy", value: policy.config.name.rawValue, reason: "does not reconstruct the prompt")
-        }
+    /// KVzip on a session that holds the whole `ids` prompt uncompressed (its last logits
+    /// `logits`): the reconstruction replays, the selections, then the compression.
+    private static func reconstructAndCompress(_ kvzip: KVzipPolicy, session: InferenceSession, ids: [Int32],
+                                               logits: [Float]) throws -> [LayerSelection] {
         let c = session.model.config
         guard ids.count > kvzip.config.budget else { return session.cache.layers.indices.map { kvzip.keepAll($0, session.cache.layers[$0]) } }
         let scores = try KVzipReconstruction.scores(session: session, promptIDs: ids, logits: logits,
                                                     prompts: KVzipReconstruction.Prompts(model: session.model))
-        return KVzipPolicy.selections(scores: scores, keptTotal: kvzip.keptTotal(layers: c.layers, kvHeads: c.kvHeads, promptLength: ids.count),
-                                      budget: kvzip.config.budget, cache: session.cache)
-    }
-
-    private static func reconstructAndCompress(_ policy: KVPolicy, session: InferenceSession, ids: [Int32],
-                                               logits: [Float]) throws -> [LayerSelection] {
-        let selections = try reconstructionSelections(policy, session: session, ids: ids, logits: logits)
+        let selections = KVzipPolicy.selections(scores: scores, keptTotal: kvzip.keptTotal(layers: c.layers, kvHeads: c.kvHeads,
+                                                                                            promptLength: ids.count),
+                                                budget: kvzip.config.budget, cache: session.cache)
         for selection in selections { apply(selection, to: session) }
         return selections
     }

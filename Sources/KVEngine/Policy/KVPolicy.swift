@@ -77,9 +77,6 @@ public protocol KVPolicy: Sendable {
     var needsColumnSums: Bool { get }
     /// Whether the engine must accumulate the pre-RoPE query moments (Expected Attention).
     var needsQueryStatistics: Bool { get }
-    /// Whether the policy scores by replaying the prompt after prefill (KVzip), so it selects
-    /// once the whole prompt is cached, not layer by layer.
-    var needsReconstruction: Bool { get }
     func select(layer: Int, streams: [KVStream], evidence: PrefillEvidence) -> LayerSelection
 }
 
@@ -87,7 +84,6 @@ extension KVPolicy {
     public var captureWindow: Int { 0 }
     public var needsColumnSums: Bool { false }
     public var needsQueryStatistics: Bool { false }
-    public var needsReconstruction: Bool { false }
 
     /// Keeps everything: the prompt is shorter than the budget.
     func keepAll(_ layer: Int, _ streams: [KVStream]) -> LayerSelection {

@@ -13,11 +13,11 @@ import PolicySpec
 /// over the prompt, counted in the job's prefill time.
 struct KVzipPolicy: KVPolicy {
     let config: BudgetedPolicy
-    var needsReconstruction: Bool { true }
     static let sinks = 4
     static let chunkSize = 2048
 
-    /// Not reached: `KVCompression` selects KVzip from the reconstruction scores.
+    /// Not reached: KVzip selects once the whole prompt is cached, from the reconstruction scores
+    /// (`KVCompression` runs it so, not layer by layer).
     func select(layer l: Int, streams: [KVStream], evidence e: PrefillEvidence) -> LayerSelection { keepAll(l, streams) }
 
     /// Entries kept over all layers and KV heads for an `n`-token prompt.

@@ -114,13 +114,6 @@ public struct NeedlePromptBuilder<T: PromptTokenizer>: Sendable {
         while s < min(tailIDs.count, ids.count - a), tailIDs[tailIDs.count - 1 - s] == ids[ids.count - 1 - s] { s += 1 }
         let contextIDs = encodePrompt(head + newContext)
         return NeedlePrompt(length: length, depth: depth, ids: ids, needleSpan: [a, ids.count - s], insertionPoint: insertion,
-                            questionStart: Self.commonPrefixLength(ids, contextIDs))
-    }
-
-    /// How many leading ids `a` and `b` share.
-    public static func commonPrefixLength(_ a: [Int32], _ b: [Int32]) -> Int {
-        var n = 0
-        while n < min(a.count, b.count), a[n] == b[n] { n += 1 }
-        return n
+                            questionStart: TokenPrefix.sharedLength(ids, contextIDs))
     }
 }

@@ -40,11 +40,8 @@ public enum RULERPrompt {
         }
         let offset = record.context.utf8.distance(from: record.context.startIndex, to: question.lowerBound)
         let split = whole.utf8.index(contextStart, offsetBy: offset)
-        let ids = encode(whole, tokenizer: tokenizer, chatTemplate: chatTemplate)
-        let head = encode(String(whole[..<split]), tokenizer: tokenizer, chatTemplate: chatTemplate)
-        var n = 0
-        while n < min(ids.count, head.count), ids[n] == head[n] { n += 1 }
-        return n
+        return TokenPrefix.sharedLength(encode(whole, tokenizer: tokenizer, chatTemplate: chatTemplate),
+                                        encode(String(whole[..<split]), tokenizer: tokenizer, chatTemplate: chatTemplate))
     }
 
     static func text(record: LongBenchRecord, tokenizer: some PromptTokenizer, chatTemplate: Bool) -> String {
