@@ -75,6 +75,7 @@ public enum ExperimentExpansion {
                     throw ExperimentSpecError(field: "samples[\(index)].dataset",
                                               reason: "'\(sample.dataset)' is not a longbench dataset of this experiment")
                 }
+                try validateFollowUp(sample, index: index, questions: spec.questions)
                 byDataset[sample.dataset, default: []].append(try stored(sample, field: "samples[\(index)]"))
             }
             for dataset in sweep.datasets {
@@ -119,7 +120,7 @@ public enum ExperimentExpansion {
                                           maxNewTokens: group.settings.maxNewTokens,
                                           stop: group.settings.stop, needle: group.settings.needle,
                                           sampleIds: shard.map(\.id), activations: spec.activations,
-                                          question: spec.question)
+                                          question: spec.question, questions: spec.questions)
                         let key = try hashed(job)
                         if seenKeys.insert(key).inserted {
                             jobs.append(ExpandedJob(key: key, spec: job))
@@ -154,6 +155,28 @@ public enum ExperimentExpansion {
 
         private enum CodingKeys: String, CodingKey {
             case spec, sampleIds = "sample_ids"
+        }
+    }
+
+    /// A follow-up question (`question_index`) is a RULER record numbered 2…k that names its
+    /// lead's prompt; an experiment asking k questions per context takes none numbered above k.
+    private static func validateFollowUp(_ sample: SampleSpec, index: Int, questions: Int?) throws(ExperimentSpecError) {
+        let field = "samples[\(index)]"
+        guard let q = sample.questionIndex else {
+            if sample.leadContext != nil || sample.leadInput != nil {
+                throw ExperimentSpecError(field: "\(field).question_index", reason: "required with lead_context/lead_input")
+            }
+            return
+        }
+        guard q >= 2, sample.leadContext != nil, sample.leadInput != nil else {
+            throw ExperimentSpecError(field: "\(field).question_index",
+                                      reason: "a follow-up is numbered from 2 and names its lead (lead_context, lead_input), got \(q)")
+        }
+        guard TaskFamily.of(dataset: sample.dataset) == .ruler else {
+            throw ExperimentSpecError(field: "\(field).question_index", reason: "follow-up questions are RULER records, got dataset '\(sample.dataset)'")
+        }
+        if let k = questions, q > k {
+            throw ExperimentSpecError(field: "\(field).question_index", reason: "\(q) exceeds the experiment's questions: \(k)")
         }
     }
 
@@ -207,6 +230,16 @@ public enum ExperimentExpansion {
             if let dataset = notRULER.first {
                 throw ExperimentSpecError(field: "spec.question",
                                           reason: "after-compression is supported for the needle and RULER (ruler_<task>) only, got \(dataset)")
+            }
+        }
+        if let k = spec.questions {
+            do { try QuestionReuse.validate(k) } catch {
+                throw ExperimentSpecError(field: "spec.questions", reason: "\(error.reason), got \(k)")
+            }
+            let notRULER = (spec.longbench?.datasets ?? []).map(\.dataset).filter { TaskFamily.of(dataset: $0) != .ruler }
+            if spec.benchmark != .longbench || !notRULER.isEmpty {
+                throw ExperimentSpecError(field: "spec.questions",
+                                          reason: "several questions per context are asked of RULER records (ruler_<task>) only, got \(notRULER.first ?? spec.benchmark.rawValue)")
             }
         }
         guard spec.maxAttempts >= 1 else {

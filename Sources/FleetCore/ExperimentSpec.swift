@@ -20,11 +20,14 @@ public struct ExperimentSpec: Codable, Sendable, Hashable {
     public var activations: ActivationPrecision?
     /// When the question enters the cache (JobSpec.question); nil is `aware`.
     public var question: QuestionTiming?
+    /// Questions per context (JobSpec.questions); nil is one.
+    public var questions: Int?
 
     public init(benchmark: Benchmark, modelSha256: String, policies: [PolicyConfig], budgets: [Int],
                 needle: NeedleSweep? = nil, longbench: LongBenchSweep? = nil, priority: Int = 0,
                 maxAttempts: Int = 3, shardTokens: Int = 65_536, activations: ActivationPrecision? = nil,
-                question: QuestionTiming? = nil) {
+                question: QuestionTiming? = nil, questions: Int? = nil) {
+        self.questions = questions.flatMap { $0 > 1 ? $0 : nil }
         self.benchmark = benchmark
         self.modelSha256 = modelSha256
         self.policies = policies
@@ -40,6 +43,6 @@ public struct ExperimentSpec: Codable, Sendable, Hashable {
 
     private enum CodingKeys: String, CodingKey {
         case benchmark, modelSha256 = "model_sha256", policies, budgets, needle, longbench, priority,
-            maxAttempts = "max_attempts", shardTokens = "shard_tokens", activations, question
+            maxAttempts = "max_attempts", shardTokens = "shard_tokens", activations, question, questions
     }
 }

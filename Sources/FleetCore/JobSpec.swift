@@ -30,6 +30,9 @@ public struct JobSpec: Codable, Sendable, Hashable {
     /// When the question enters the cache; nil is `aware` (the reference protocol), left out of
     /// the key's JSON like `activations`, so existing jobs keep their keys.
     public var question: QuestionTiming?
+    /// `questions: k` (`QuestionReuse`): the samples are questions asked k to a context; nil is
+    /// one question per context, left out of the key's JSON.
+    public var questions: Int?
 
     /// The numerics mode the job runs in.
     public var numerics: ActivationPrecision { activations ?? .f32 }
@@ -38,7 +41,8 @@ public struct JobSpec: Codable, Sendable, Hashable {
                 policy: PolicyConfig, budget: Int, dataset: String, datasetVersion: String,
                 promptTemplate: String, applyChatTemplate: Bool, maxLength: Int?, maxNewTokens: Int,
                 stop: [String], needle: NeedleSettings?, sampleIds: [String], activations: ActivationPrecision? = nil,
-                question: QuestionTiming? = nil) {
+                question: QuestionTiming? = nil, questions: Int? = nil) {
+        self.questions = questions.flatMap { $0 > 1 ? $0 : nil }
         self.benchmark = benchmark
         self.modelSha256 = modelSha256
         self.engineVersion = engineVersion
@@ -59,6 +63,11 @@ public struct JobSpec: Codable, Sendable, Hashable {
 
     /// The question timing the job runs with.
     public var questionTiming: QuestionTiming { question ?? .aware }
+
+    /// Whether a follow-up question runs on the cache compressed for its lead's prompt (`questions:
+    /// k`, question-aware); under after-compression every question already meets the same
+    /// compressed context.
+    public var reusesLeadCompression: Bool { (questions ?? 1) > 1 && questionTiming == .aware }
 
     /// The budget of a job whose policy keeps the whole cache (FullKV).
     public static let wholeCache = 0
@@ -89,7 +98,7 @@ public struct JobSpec: Codable, Sendable, Hashable {
         case benchmark, modelSha256 = "model_sha256", engineVersion = "engine_version", policy, budget, dataset,
             datasetVersion = "dataset_version", promptTemplate = "prompt_template",
             applyChatTemplate = "apply_chat_template", maxLength = "max_length", maxNewTokens = "max_new_tokens",
-            stop, needle, sampleIds = "sample_ids", activations, question
+            stop, needle, sampleIds = "sample_ids", activations, question, questions
     }
 }
 

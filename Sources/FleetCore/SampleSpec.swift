@@ -14,10 +14,20 @@ public struct SampleSpec: Codable, Sendable, Hashable {
     public var answers: [String]?
     public var allClasses: [String]?
     public var recordLength: Int?
+    /// `questions: k` (RULER records): the record's place among the questions asked on one
+    /// context (2…k; nil for the lead or a single question) and the lead's `context` and `input`.
+    /// Left out of the canonical JSON when nil, so every other sample keeps its address.
+    public var questionIndex: Int?
+    public var leadContext: String?
+    public var leadInput: String?
 
     public init(benchmark: Benchmark, dataset: String, length: Int? = nil, depth: Int? = nil,
                 recordId: String? = nil, input: String? = nil, context: String? = nil,
-                answers: [String]? = nil, allClasses: [String]? = nil, recordLength: Int? = nil) {
+                answers: [String]? = nil, allClasses: [String]? = nil, recordLength: Int? = nil,
+                questionIndex: Int? = nil, leadContext: String? = nil, leadInput: String? = nil) {
+        self.questionIndex = questionIndex
+        self.leadContext = leadContext
+        self.leadInput = leadInput
         self.benchmark = benchmark
         self.dataset = dataset
         self.length = length
@@ -50,7 +60,8 @@ public struct SampleSpec: Codable, Sendable, Hashable {
 
     private enum CodingKeys: String, CodingKey {
         case benchmark, dataset, length, depth, recordId = "record_id", input, context, answers,
-            allClasses = "all_classes", recordLength = "record_length"
+            allClasses = "all_classes", recordLength = "record_length", questionIndex = "question_index",
+            leadContext = "lead_context", leadInput = "lead_input"
     }
 }
 

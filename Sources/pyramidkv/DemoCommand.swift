@@ -127,8 +127,7 @@ struct DemoCommand: AsyncParsableCommand {
         let datasets = sets.map { RULERPrompt.datasetPrefix + $0.task }
         let protocols = try LongBenchFiles.protocols(configPath: nil, datasets: datasets)
         let samples = sets.flatMap(\.records).map {
-            SampleSpec(benchmark: .longbench, dataset: $0.dataset, recordId: $0.id, input: $0.input, context: $0.context,
-                       answers: $0.answers, allClasses: $0.allClasses, recordLength: $0.length)
+            SampleSpec(record: $0)
         }
         let sweep = LongBenchSweep(datasets: protocols, maxLength: rulerLength,
                                    datasetVersion: "ruler-seed42-\(rulerLength)-\(rulerSamples)")
@@ -150,8 +149,7 @@ struct DemoCommand: AsyncParsableCommand {
                                                       applyChatTemplate: !config.noChatTemplate.contains(name),
                                                       stop: name == "samsum" ? ["\n"] : []))
             samples += sets[name]!.map {
-                SampleSpec(benchmark: .longbench, dataset: $0.dataset, recordId: $0.id, input: $0.input, context: $0.context,
-                           answers: $0.answers, allClasses: $0.allClasses, recordLength: $0.length)
+                SampleSpec(record: $0)
             }
         }
         let sweep = LongBenchSweep(datasets: protocols, maxLength: LongBenchProtocol.defaultMaxLength,

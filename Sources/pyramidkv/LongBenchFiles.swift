@@ -61,10 +61,17 @@ enum LongBenchFiles {
         }
         let all: [LongBenchRecord]
         do { all = try LongBenchRecord.read(path: path) } catch { throw CLIError("--data: \(error)") }
-        let records = all.prefix(limit ?? all.count).map { r in
-            SampleSpec(benchmark: .longbench, dataset: dataset, recordId: r.id, input: r.input, context: r.context,
-                       answers: r.answers, allClasses: r.allClasses, recordLength: r.length)
-        }
+        let records = all.prefix(limit ?? all.count).map { SampleSpec(record: $0, dataset: dataset) }
         return (Array(records), ContentHash.sha256Hex(data))
+    }
+}
+
+extension SampleSpec {
+    /// A LongBench-format record (LongBench, synthetic or RULER) as a sample, filed under
+    /// `dataset` (default: the record's own), its follow-up fields (`questions: k`) included.
+    init(record r: LongBenchRecord, dataset: String? = nil) {
+        self.init(benchmark: .longbench, dataset: dataset ?? r.dataset, recordId: r.id, input: r.input, context: r.context,
+                  answers: r.answers, allClasses: r.allClasses, recordLength: r.length,
+                  questionIndex: r.questionIndex, leadContext: r.leadContext, leadInput: r.leadInput)
     }
 }

@@ -81,8 +81,7 @@ struct ReproduceCommand: AsyncParsableCommand {
                                                  samples: rulerSamples, seed: ReproductionProtocol.rulerSeed, modelPath: modelPath)
             let protocols = try LongBenchFiles.protocols(configPath: nil, datasets: sets.map { RULERPrompt.datasetPrefix + $0.task })
             let samples = sets.flatMap(\.records).map {
-                SampleSpec(benchmark: .longbench, dataset: $0.dataset, recordId: $0.id, input: $0.input, context: $0.context,
-                           answers: $0.answers, allClasses: $0.allClasses, recordLength: $0.length)
+                SampleSpec(record: $0)
             }
             let response = try await admin.submit(SubmitRequest(spec: ReproductionProtocol.rulerSpec(
                 modelSha256: sha, datasets: protocols, samples: rulerSamples, activations: activations,

@@ -21,11 +21,13 @@ struct RulerGenerateCommand: ParsableCommand {
     var maxSeqLength = 1024
     @Option(help: "Samples per task.") var samples = 10
     @Option(help: "RULER's random_seed.") var seed = 42
+    @Option(help: "Questions per context (niah_multikey_1/2/3): each record is followed by k − 1 questions about other needles of its haystack (records <id>-q2 …), for `submit longbench --questions k`.")
+    var questions = 1
     @Option(help: "Output directory.") var out: String
 
     func run() throws {
         let written = try RulerRecords.write(tasks: tasks, maxSeqLength: maxSeqLength, samples: samples, seed: seed,
-                                             modelPath: try model.resolvedPath(), directory: out)
+                                             modelPath: try model.resolvedPath(), directory: out, questions: questions)
         for (task, count) in written { print("\(out)/ruler_\(task).jsonl: \(count) records") }
     }
 }
@@ -33,7 +35,7 @@ struct RulerGenerateCommand: ParsableCommand {
 /// Generates RULER records and writes them as JSONL (shared by `ruler generate` and the demo).
 enum RulerRecords {
     static func generate(tasks: String, maxSeqLength: Int, samples: Int, seed: Int,
-                         modelPath: String) throws -> [(task: String, records: [LongBenchRecord])] {
+                         modelPath: String, questions: Int = 1) throws -> [(task: String, records: [LongBenchRecord])] {
         let names = tasks.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
         if let unknown = names.first(where: { !RULERTasks.names.contains($0) }) {
             throw ValidationError("--tasks: unknown RULER task '\(unknown)'; known: \(RULERTasks.names.joined(separator: ", "))")
@@ -43,13 +45,14 @@ enum RulerRecords {
         let essays = names.contains(where: RULERTasks.essayNames.contains) ? try RULEREssayHaystack() : nil
         return try names.map { task in
             (task, try RULERTasks.generate(task: task, maxSeqLength: maxSeqLength, numSamples: samples, seed: seed,
-                                           tokenizer: tokenizer, wordLists: words, essays: essays))
+                                           tokenizer: tokenizer, wordLists: words, essays: essays, questions: questions))
         }
     }
 
     static func write(tasks: String, maxSeqLength: Int, samples: Int, seed: Int, modelPath: String,
-                      directory: String) throws -> [(String, Int)] {
-        let sets = try generate(tasks: tasks, maxSeqLength: maxSeqLength, samples: samples, seed: seed, modelPath: modelPath)
+                      directory: String, questions: Int = 1) throws -> [(String, Int)] {
+        let sets = try generate(tasks: tasks, maxSeqLength: maxSeqLength, samples: samples, seed: seed, modelPath: modelPath,
+                                questions: questions)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var written: [(String, Int)] = []
         for (task, records) in sets {

@@ -36,6 +36,8 @@ struct SweepOptions: ParsableArguments {
     var activations: ActivationPrecision = .f32
     @Option(help: "When the question enters the cache, part of the jobs' keys: aware (the reference drivers': prefilled and compressed with the context) or after-compression (the context is compressed first, then the question is prefilled into the compressed cache; needle and RULER).")
     var question: QuestionTiming = .aware
+    @Option(help: "Questions per context, part of the jobs' keys (RULER records from `ruler generate --questions k`): question-aware, follow-ups run on the cache compressed for the first question's prompt; without it each runs as a fresh prompt.")
+    var questions: Int?
 
     func policyConfigs() throws(CLIError) -> [PolicyConfig] {
         // No --window: the job says "the preset's window" and the engine resolves it
@@ -92,6 +94,6 @@ struct SweepOptions: ParsableArguments {
         ExperimentSpec(benchmark: benchmark, modelSha256: try resolvedModelSha256(), policies: try policyConfigs(),
                        budgets: try budgetList(), needle: needle, longbench: longbench, priority: priority,
                        maxAttempts: maxAttempts, shardTokens: shardTokens, activations: activations,
-                       question: question)
+                       question: question, questions: questions)
     }
 }

@@ -112,7 +112,8 @@ public struct ResultsTable: Codable, Sendable, Equatable {
         case .longbench:
             // RULER's tasks travel in LongBench's record format (TaskFamily decides by dataset name).
             (spec.longbench?.datasets ?? []).allSatisfy { TaskFamily.of(dataset: $0.dataset) == .ruler } && spec.longbench?.datasets.isEmpty == false
-                ? "RULER (LongBench record format\(spec.question?.titleSuffix ?? ""))" : "longbench"
+                ? "RULER (LongBench record format\(spec.question?.titleSuffix ?? "")"
+                    + "\(QuestionReuse.titleSuffix(questions: spec.questions, timing: spec.question ?? .aware)))" : "longbench"
         }
     }
 

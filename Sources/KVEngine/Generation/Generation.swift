@@ -24,11 +24,21 @@ public struct GenerationRequest: Sendable {
     /// question) is then prefilled into the compressed cache, at the positions that follow the
     /// context, and decoding starts. nil: the whole prompt is prefilled, then compressed.
     public var compressedPrefix: Int?
+    /// A later question on the cache compressed for another prompt (`questions: k`,
+    /// question-aware): that prompt is prefilled and compressed, the rows of its question
+    /// dropped, then this prompt's question is prefilled. nil: this prompt is compressed.
+    public var lead: LeadCompression?
 
-    /// The tokens prefilled before compression (the whole prompt unless `compressedPrefix`).
-    public var compressedIDs: [Int32] { compressedPrefix.map { Array(promptIDs[..<$0]) } ?? promptIDs }
-    /// The tokens prefilled into the compressed cache (none unless `compressedPrefix`).
-    public var appendedIDs: [Int32] { compressedPrefix.map { Array(promptIDs[$0...]) } ?? [] }
+    /// The tokens prefilled before compression (the whole prompt unless `compressedPrefix` or `lead`).
+    public var compressedIDs: [Int32] {
+        if let lead { return lead.promptIDs }
+        return compressedPrefix.map { Array(promptIDs[..<$0]) } ?? promptIDs
+    }
+    /// The tokens prefilled into the compressed cache (none unless `compressedPrefix` or `lead`).
+    public var appendedIDs: [Int32] {
+        if let lead { return Array(promptIDs[lead.contextTokens...]) }
+        return compressedPrefix.map { Array(promptIDs[$0...]) } ?? []
+    }
 
     public init(promptIDs: [Int32], maxNewTokens: Int = 128, stopIDs: Set<Int32>? = nil, stopStrings: [String] = [],
                 topLogits: Int = 0, minNewTokens: Int = 0, policy: BudgetedPolicy? = nil, layout: CacheLayout = .kvHead,
@@ -49,6 +59,19 @@ public struct GenerationRequest: Sendable {
 public struct TokenLogit: Codable, Sendable, Equatable {
     public var id: Int32
     public var logit: Float
+}
+
+/// The prompt whose compressed cache a later question reuses, and where its question starts.
+public struct LeadCompression: Sendable, Equatable {
+    /// The shared context, then the lead question.
+    public var promptIDs: [Int32]
+    /// Tokens of the shared context: the request's prompt starts with the same ones.
+    public var contextTokens: Int
+
+    public init(promptIDs: [Int32], contextTokens: Int) {
+        self.promptIDs = promptIDs
+        self.contextTokens = contextTokens
+    }
 }
 
 /// The outcome of one generation, as the CLI prints it (`--json`) and workers post it.
@@ -97,6 +120,17 @@ public struct Generator {
             throw EngineError.invalidArgument(name: "compressed_prefix", value: "\(split)",
                                               reason: "must leave context and question tokens (1..<\(request.promptIDs.count))")
         }
+        if let lead = request.lead {
+            let c = lead.contextTokens
+            guard request.compressedPrefix == nil else {
+                throw EngineError.invalidArgument(name: "lead", value: "\(c) context tokens", reason: "excludes compressed_prefix")
+            }
+            guard c >= 1, c < lead.promptIDs.count, c < request.promptIDs.count,
+                  lead.promptIDs[..<c] == request.promptIDs[..<c] else {
+                throw EngineError.invalidArgument(name: "lead", value: "\(c) context tokens",
+                                                  reason: "the lead prompt (\(lead.promptIDs.count) tokens) and this one (\(request.promptIDs.count)) must share that context and each add a question")
+            }
+        }
         let stopIDs = request.stopIDs ?? model.tokenizer.eosIDs
         let kvPolicy = try request.policy.flatMap(KVPolicies.make)
         let session = InferenceSession(model: model, layout: request.policy?.layout ?? request.layout, kvDType: request.kvDType)
@@ -116,6 +150,7 @@ public struct Generator {
         } else {
             logits = try KVCompression.prefillAndCompress(session: session, ids: request.compressedIDs, policy: kvPolicy).logits
         }
+        if let lead = request.lead { session.forget(from: lead.contextTokens) }
         let appended = request.appendedIDs
         if !appended.isEmpty { logits = try session.prefill(appended) }
         session.releasePrefillScratch()

@@ -122,6 +122,19 @@ public final class InferenceSession {
         restored.withUnsafeBufferPointer { logits.pointer.update(from: $0.baseAddress!, count: $0.count) }
     }
 
+    /// Drops every cached row whose position is `position` or later (a lead question's rows,
+    /// whichever the policy kept) and continues from there; the logits are stale until the next
+    /// prefill or step.
+    func forget(from position: Int) {
+        precondition(position >= 0 && position <= self.position, "forget from \(position) past position \(self.position)")
+        for streams in cache.layers {
+            for stream in streams where stream.positions.contains(where: { Int($0) >= position }) {
+                stream.retain(indices: stream.positions.indices.filter { Int(stream.positions[$0]) < position })
+            }
+        }
+        self.position = position
+    }
+
     /// Greedy next token from the last computed logits, without copying them.
     public func argmaxOfLastLogits() -> Int32 { Int32(pkv_argmax(logits.pointer, Int64(logits.count))) }
 

@@ -9,6 +9,8 @@ public struct LongBenchDataError: Error, Equatable, CustomStringConvertible, Sen
         case wrongType(expected: String, got: String)
         case metric(MetricError)
         case emptyFile
+        /// A well-typed value that breaks the field's rule (the rule is the text).
+        case invalid(String)
     }
 
     public var file: String
@@ -38,6 +40,7 @@ public struct LongBenchDataError: Error, Equatable, CustomStringConvertible, Sen
         case let .wrongType(expected, got): what = "expected \(expected), got \(got)"
         case .metric(let e): what = e.description
         case .emptyFile: what = "no records"
+        case .invalid(let rule): what = rule
         }
         if let value { return "\(where_): \(what): \(value)" }
         return "\(where_): \(what)"

@@ -12,11 +12,18 @@ public struct LongBenchRecord: Sendable, Equatable, Codable {
     /// The label set for trec/lsht, nil elsewhere.
     public var allClasses: [String]?
     public var id: String
+    /// `questions: k` (RULER records only): this record's place among the questions asked on
+    /// one context (2…k; nil for a lead or a single question), and the lead's `context` and
+    /// `input`, whose compressed cache a question-aware run reuses.
+    public var questionIndex: Int?
+    public var leadContext: String?
+    public var leadInput: String?
 
     enum CodingKeys: String, CodingKey {
         case input, context, answers, length, dataset, language
         case allClasses = "all_classes"
         case id = "_id"
+        case questionIndex = "question_index", leadContext = "lead_context", leadInput = "lead_input"
     }
 
     public init(input: String, context: String, answers: [String], length: Int, dataset: String,
@@ -36,6 +43,9 @@ public struct LongBenchRecord: Sendable, Equatable, Codable {
         try c.encode(language, forKey: .language)
         if let allClasses { try c.encode(allClasses, forKey: .allClasses) } else { try c.encodeNil(forKey: .allClasses) }
         try c.encode(id, forKey: .id)
+        try c.encodeIfPresent(questionIndex, forKey: .questionIndex)
+        try c.encodeIfPresent(leadContext, forKey: .leadContext)
+        try c.encodeIfPresent(leadInput, forKey: .leadInput)
     }
 
     /// Reads every record of a JSONL file; the first malformed line stops the read with its
@@ -43,10 +53,18 @@ public struct LongBenchRecord: Sendable, Equatable, Codable {
     public static func read(path: String) throws(LongBenchDataError) -> [LongBenchRecord] {
         try JSONLines.read(path: path).map { (o) throws(LongBenchDataError) -> LongBenchRecord in
             guard o.fields["all_classes"] != nil else { throw o.error("all_classes", .missingField) }
-            return LongBenchRecord(
+            var record = LongBenchRecord(
                 input: try o.string("input"), context: try o.string("context"), answers: try o.strings("answers"),
                 length: try o.int("length"), dataset: try o.string("dataset"), language: try o.string("language"),
                 allClasses: try o.optionalStrings("all_classes"), id: try o.string("_id"))
+            record.questionIndex = try o.optionalInt("question_index")
+            record.leadContext = try o.optionalString("lead_context")
+            record.leadInput = try o.optionalString("lead_input")
+            if let index = record.questionIndex, index < 2 || record.leadContext == nil || record.leadInput == nil {
+                throw o.error("question_index", .invalid("a follow-up question is numbered from 2 and names its lead (lead_context, lead_input)"),
+                              value: index)
+            }
+            return record
         }
     }
 

@@ -22,6 +22,13 @@ struct RULERNiah {
     let words: RULERKeyWords
     let counter: RULERTokenCounter
     var rng: PythonRandom
+    /// The last generated input's haystack and every needle it holds (the task's own needles,
+    /// then the `needle` haystack's distractors in text order) with the indices of the queried
+    /// ones: what `followUps` asks about. Recording draws nothing from `rng`.
+    private(set) var lastContext = ""
+    private(set) var lastNeedles: [(key: String, values: [String])] = []
+    private(set) var lastQueried: [Int] = []
+    private var lastDistractors: [(key: String, values: [String])] = []
 
     init(task: String, config: Config, seed: Int, maxSeqLength: Int, words: RULERKeyWords, counter: RULERTokenCounter) {
         var c = config
@@ -74,6 +81,7 @@ struct RULERNiah {
         fresh.shuffle(&needles)
 
         var sentences: [String] = []
+        lastDistractors = []
         switch config.haystack {
         case .essay(let essay):
             return finish(context: essayContext(essay.words, numHaystack, needles), keys: keys, values: values)
@@ -83,6 +91,7 @@ struct RULERNiah {
             for _ in 0..<max(0, numHaystack) {
                 let key = random(config.typeK)
                 let value = random(config.typeV)
+                lastDistractors.append((key, [value]))
                 sentences.append(RULERText.format(RULERTemplates.needle, [
                     "type_needle_v": config.typeV.rawValue, "key": key, "value": value]))
             }
@@ -114,6 +123,9 @@ struct RULERNiah {
     /// Query, answers and the template (shared by every haystack).
     mutating func finish(context: String, keys: [String], values: [[String]]) -> (String, [String]) {
         let indices = rng.sampleIndices(n: config.numK, k: config.numQ)
+        lastContext = context
+        lastNeedles = zip(keys, values).map { ($0, $1) } + lastDistractors
+        lastQueried = indices
         let queries = indices.map { keys[$0] }
         let answers = indices.flatMap { values[$0] }
         let query = queries.count > 1
@@ -130,10 +142,40 @@ struct RULERNiah {
         return (input, answers)
     }
 
+    /// `questions: k` on the last generated input: k − 1 more questions on the same haystack, each
+    /// about one other needle's key in RULER's own template (singular as RULER words a one-key
+    /// question), answered by that needle's values. Keys that occur twice, or equal a queried one,
+    /// are ambiguous and skipped; the rest are taken evenly spread over the haystack's needles.
+    func followUps(questions k: Int) throws(RULERError) -> [RULERSample] {
+        guard k > 1 else { return [] }
+        let queried = Set(lastQueried.map { lastNeedles[$0].key })
+        var counts: [String: Int] = [:]
+        for needle in lastNeedles { counts[needle.key, default: 0] += 1 }
+        let candidates = lastNeedles.enumerated().filter {
+            !lastQueried.contains($0.offset) && !queried.contains($0.element.key) && counts[$0.element.key] == 1
+        }.map(\.element)
+        guard candidates.count >= k - 1 else {
+            throw .invalidArgument(task: task, reason: "questions: \(k) needs \(k - 1) other unambiguous needles, the haystack has \(candidates.count)")
+        }
+        var template = RULERTemplates.niah.prompt
+        var typeV = config.typeV.rawValue
+        if config.numV == 1 {
+            template = Self.singular(template)
+            typeV = String(typeV.dropLast())
+        }
+        return (1..<k).map { j in
+            let needle = candidates[(j - 1) * candidates.count / (k - 1)]
+            let text = RULERText.format(template, ["type_needle_v": typeV, "context": lastContext, "query": needle.key])
+            let (input, prefix) = RULERText.splitAtLast(text, RULERTemplates.niah.answerPrefixMarker)
+            return RULERSample(input: input, answerPrefix: prefix, outputs: needle.values,
+                               length: counter.count(text) + RULERTemplates.niah.tokensToGenerate)
+        }
+    }
+
     /// `generate_samples`: the haystack size grown step by step (each probe draws a full sample
     /// from the shared generator and counts `input + ' '.join(answer)`), then each sample,
     /// shrinking on overflow.
-    mutating func generateSamples(numSamples: Int) throws(RULERError) -> [RULERSample] {
+    mutating func generateSamples(numSamples: Int, questions: Int = 1) throws(RULERError) -> [RULERSample] {
         let tokensToGenerate = RULERTemplates.niah.tokensToGenerate
         var incremental = 25  // repeat and needle
         var essayWords: Int?
@@ -159,7 +201,9 @@ struct RULERNiah {
                 }
             }
             let (input, prefix) = RULERText.splitAtLast(text, RULERTemplates.niah.answerPrefixMarker)
-            out.append(RULERSample(input: input, answerPrefix: prefix, outputs: answer, length: length))
+            var sample = RULERSample(input: input, answerPrefix: prefix, outputs: answer, length: length)
+            sample.followUps = try followUps(questions: questions)
+            out.append(sample)
         }
         return out
     }

@@ -6,6 +6,9 @@ public struct RULERSample: Sendable, Equatable {
     public var outputs: [String]
     /// Tokens of the whole prompt (input + answer prefix) plus tokens_to_generate.
     public var length: Int
+    /// `questions: k`: the k − 1 other questions asked on this sample's haystack (niah tasks with
+    /// several needles), empty otherwise.
+    public var followUps: [RULERSample] = []
 
     public init(input: String, answerPrefix: String, outputs: [String], length: Int) {
         self.input = input; self.answerPrefix = answerPrefix; self.outputs = outputs; self.length = length

@@ -27,21 +27,32 @@ public enum RULERTasks {
         }
     }
 
-    /// RULER's samples for `task` (`--max_seq_length`, `--num_samples`, `--random_seed`).
+    /// The tasks whose haystacks hold several needles with distinct keys, so one context can be
+    /// asked several questions (`questions: k`, each sample's `followUps`).
+    public static let multiQuestionNames: Set<String> = ["niah_multikey_1", "niah_multikey_2", "niah_multikey_3"]
+
+    /// RULER's samples for `task` (`--max_seq_length`, `--num_samples`, `--random_seed`); with
+    /// `questions` k > 1 each sample also carries k − 1 follow-up questions on its haystack
+    /// (`multiQuestionNames` only; the samples themselves are unchanged).
     /// `essays` is needed by the essay-haystack tasks only; `qa` (its dataset must be the task's)
     /// is read from `RULERQAData.defaultPath` when not given.
     public static func samples(task: String, maxSeqLength: Int, numSamples: Int, seed: Int = 42,
                                tokenizer: any PromptTokenizer, wordLists: RULERWordLists,
-                               essays: RULEREssayHaystack? = nil, qa: RULERQAData? = nil) throws(RULERError) -> [RULERSample] {
+                               essays: RULEREssayHaystack? = nil, qa: RULERQAData? = nil,
+                               questions: Int = 1) throws(RULERError) -> [RULERSample] {
         guard maxSeqLength > 0, numSamples >= 0 else {
             throw .invalidArgument(task: task, reason: "max_seq_length must be positive and num_samples non-negative")
+        }
+        guard questions >= 1 else { throw .invalidArgument(task: task, reason: "questions must be ≥ 1, got \(questions)") }
+        guard questions == 1 || multiQuestionNames.contains(task) else {
+            throw .invalidArgument(task: task, reason: "questions: \(questions) needs a task with several needles (\(multiQuestionNames.sorted().joined(separator: ", ")))")
         }
         let counter = RULERTokenCounter(tokenizer: tokenizer)
         switch try family(of: task) {
         case "niah":
             var g = RULERNiah(task: task, config: try niahConfig(task, essays: essays), seed: seed, maxSeqLength: maxSeqLength,
                               words: wordLists.niahKeyWords, counter: counter)
-            return try g.generateSamples(numSamples: numSamples)
+            return try g.generateSamples(numSamples: numSamples, questions: questions)
         case "variable_tracking":
             var g = try RULERVariableTracking(task: task, seed: seed, maxSeqLength: maxSeqLength,
                                               numChains: 1, numHops: 4, counter: counter)
@@ -84,13 +95,26 @@ public enum RULERTasks {
         }
     }
 
-    /// The samples as LongBench-format records.
+    /// The samples as LongBench-format records; with `questions` k > 1, each sample's record is
+    /// followed by its follow-ups' ("<task>-<i>-q2" …, `questionIndex` 2…k, the lead's prompt in
+    /// `leadContext`/`leadInput`).
     public static func generate(task: String, maxSeqLength: Int, numSamples: Int, seed: Int = 42,
                                 tokenizer: any PromptTokenizer, wordLists: RULERWordLists,
-                                essays: RULEREssayHaystack? = nil, qa: RULERQAData? = nil) throws(RULERError) -> [LongBenchRecord] {
+                                essays: RULEREssayHaystack? = nil, qa: RULERQAData? = nil,
+                                questions: Int = 1) throws(RULERError) -> [LongBenchRecord] {
         try samples(task: task, maxSeqLength: maxSeqLength, numSamples: numSamples, seed: seed,
-                    tokenizer: tokenizer, wordLists: wordLists, essays: essays, qa: qa)
-            .enumerated().map { record(task: task, index: $0.offset, sample: $0.element) }
+                    tokenizer: tokenizer, wordLists: wordLists, essays: essays, qa: qa, questions: questions)
+            .enumerated().flatMap { index, sample in
+                let lead = record(task: task, index: index, sample: sample)
+                return [lead] + sample.followUps.enumerated().map { j, followUp in
+                    var r = record(task: task, index: index, sample: followUp)
+                    r.id = "\(lead.id)-q\(j + 2)"
+                    r.questionIndex = j + 2
+                    r.leadContext = lead.context
+                    r.leadInput = lead.input
+                    return r
+                }
+            }
     }
 
     public static func record(task: String, index: Int, sample: RULERSample) -> LongBenchRecord {

@@ -69,9 +69,23 @@ public final class SamplePrompter {
                                                                       chatTemplate: spec.applyChatTemplate)
                     } catch { throw WorkerError.badSample(id: stored.id, reason: error.description) }
                 }
-                return GenerationRequest(promptIDs: ids, maxNewTokens: spec.maxNewTokens, stopIDs: model.tokenizer.eosIDs,
-                                         stopStrings: spec.stop, policy: policy, layout: layout,
-                                         compressedPrefix: try compressedPrefix(questionStart: questionStart, sample: stored))
+                var request = GenerationRequest(promptIDs: ids, maxNewTokens: spec.maxNewTokens, stopIDs: model.tokenizer.eosIDs,
+                                                stopStrings: spec.stop, policy: policy, layout: layout,
+                                                compressedPrefix: try compressedPrefix(questionStart: questionStart, sample: stored))
+                if spec.reusesLeadCompression, s.questionIndex != nil, let leadContext = s.leadContext, let leadInput = s.leadInput {
+                    // A follow-up on the cache compressed for its lead's prompt (`questions: k`).
+                    var lead = record
+                    lead.context = leadContext
+                    lead.input = leadInput
+                    do {
+                        let contextTokens = try RULERPrompt.questionStart(record: lead, task: task, tokenizer: tokenizer,
+                                                                          chatTemplate: spec.applyChatTemplate)
+                        request.lead = LeadCompression(
+                            promptIDs: RULERPrompt.ids(record: lead, tokenizer: tokenizer, chatTemplate: spec.applyChatTemplate),
+                            contextTokens: contextTokens)
+                    } catch { throw WorkerError.badSample(id: stored.id, reason: "its lead: \(error.description)") }
+                }
+                return request
             }
             let config = try Self.longBenchConfig(for: spec, dataset: LongBenchDatasets.baseName(s.dataset))
             let proto = LongBenchProtocol(preset: .kvcacheFactory, maxLength: spec.maxLength ?? LongBenchProtocol.defaultMaxLength,
