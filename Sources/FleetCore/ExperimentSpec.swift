@@ -27,7 +27,7 @@ public struct ExperimentSpec: Codable, Sendable, Hashable {
                 needle: NeedleSweep? = nil, longbench: LongBenchSweep? = nil, priority: Int = 0,
                 maxAttempts: Int = 3, shardTokens: Int = 65_536, activations: ActivationPrecision? = nil,
                 question: QuestionTiming? = nil, questions: Int? = nil) {
-        self.questions = questions.flatMap { $0 > 1 ? $0 : nil }
+        self.questions = questions  // as asked: the expansion refuses a count outside 2…16
         self.benchmark = benchmark
         self.modelSha256 = modelSha256
         self.policies = policies

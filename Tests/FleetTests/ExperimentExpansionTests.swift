@@ -1,3 +1,4 @@
+import Foundation
 import FleetCore
 import PolicySpec
 import Testing
@@ -58,6 +59,59 @@ import Testing
         longbench.longbench?.datasets[0].dataset = "ruler_vt"
         #expect(throws: ExperimentSpecError(field: "samples", reason: "no samples for dataset 'ruler_vt'")) {
             try ExperimentExpansion.expand(longbench, samples: [])  // past the question check, to the samples
+        }
+    }
+
+    /// `questions: k`: a key field only when given, RULER records only, follow-ups numbered 2…k
+    /// naming their lead; the samples keep their addresses (the lead is RULER's own record).
+    @Test func questionsPerContextAreValidatedAndKeyed() throws {
+        func ruler(_ questions: Int?) -> ExperimentSpec {
+            ExperimentSpec(benchmark: .longbench, modelSha256: modelHash, policies: [PolicyConfig(name: .snapkv)], budgets: [64],
+                           longbench: LongBenchSweep(datasets: [LongBenchDatasetProtocol(
+                               dataset: "ruler_niah_multikey_2", promptTemplate: "{context}{input}", maxNewTokens: 128,
+                               applyChatTemplate: true)], maxLength: 4096, datasetVersion: "v1"),
+                           questions: questions)
+        }
+        let lead = SampleSpec(benchmark: .longbench, dataset: "ruler_niah_multikey_2", recordId: "niah_multikey_2-0",
+                              input: " The special magic number for a mentioned in the provided text is", context: "H Q(a)",
+                              answers: ["1"], recordLength: 100)
+        var followUp = lead
+        followUp.recordId = "niah_multikey_2-0-q2"
+        followUp.context = "H Q(b)"
+        followUp.answers = ["2"]
+        followUp.questionIndex = 2
+        followUp.leadContext = lead.context
+        followUp.leadInput = lead.input
+        let single = try ExperimentExpansion.expand(ruler(nil), samples: [lead, followUp])
+        let reused = try ExperimentExpansion.expand(ruler(3), samples: [lead, followUp])
+        #expect(single.jobs.allSatisfy { $0.spec.questions == nil } && reused.jobs.allSatisfy { $0.spec.questions == 3 })
+        #expect(Set(single.jobs.map(\.key)).isDisjoint(with: reused.jobs.map(\.key)))
+        #expect(single.samples.map(\.id) == reused.samples.map(\.id))
+        // The lead's address is that of the record without follow-up fields: RULER's own sample.
+        #expect(single.samples[0].id == (try lead.id()))
+        #expect(try JSONEncoder().encode(lead).count < (try JSONEncoder().encode(followUp)).count)
+
+        for k in [1, 0, 17] {
+            #expect(throws: ExperimentSpecError(field: "spec.questions",
+                                                reason: "must be 2…16 (leave it out for one question per context), got \(k)")) {
+                try ExperimentExpansion.expand(ruler(k), samples: [lead])
+            }
+        }
+        var needle = needleSpec()
+        needle.questions = 2
+        #expect(throws: ExperimentSpecError.self) { try ExperimentExpansion.expand(needle, samples: []) }
+        var tooFar = followUp
+        tooFar.questionIndex = 4
+        #expect(throws: ExperimentSpecError(field: "samples[1].question_index", reason: "4 exceeds the experiment's questions: 3")) {
+            try ExperimentExpansion.expand(ruler(3), samples: [lead, tooFar])
+        }
+        var orphan = followUp
+        orphan.leadInput = nil
+        #expect(throws: ExperimentSpecError.self) { try ExperimentExpansion.expand(ruler(3), samples: [lead, orphan]) }
+        var unnumbered = followUp
+        unnumbered.questionIndex = nil
+        #expect(throws: ExperimentSpecError(field: "samples[1].question_index", reason: "required with lead_context/lead_input")) {
+            try ExperimentExpansion.expand(ruler(nil), samples: [lead, unnumbered])
         }
     }
 

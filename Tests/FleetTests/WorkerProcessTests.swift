@@ -191,6 +191,62 @@ struct WorkerProcessTests {
         #expect(coordinator.terminate().status == 0)
     }
 
+    /// `questions: k` through real processes: `ruler generate --questions 3`, then the same six
+    /// records (two haystacks × three questions) three ways. Question-aware with `--questions 3`
+    /// the follow-ups run on their lead's compressed prompt, so the worker's prefill of the lead
+    /// serves them (no prefill of their own) and the leads answer exactly as without it; after
+    /// compression every question meets the same compressed context, so the caches differ by the
+    /// question and answer rows alone.
+    @Test func rulerFollowUpsRunOnTheLeadsCompressedCache() async throws {
+        let coordinator = try await CoordinatorProcess(directory: directory)
+        let data = directory.path("ruler")
+        let generated = try PyramidKVExecutable.run(["ruler", "generate", "--tasks", "niah_multikey_2", "--max-seq-length", "1024",
+                                                     "--samples", "2", "--questions", "3", "--out", data])
+        #expect(generated.status == 0, "\(generated.stderr)")
+        var submitted: [String: String] = [:]
+        for (name, extra) in [("reuse", ["--questions", "3"]), ("fresh", []),
+                              ("after", ["--questions", "3", "--question", "after-compression"])] {
+            let response = try json(try cli(["submit", "longbench", "--json", "--data", data, "--datasets", "ruler_niah_multikey_2",
+                                             "--policies", "snapkv", "--budgets", "64", "--layout", "kv_head"] + extra, coordinator))
+            submitted[name] = try #require(response["experiment"] as? String)
+        }
+        let worker = try WorkerProcess(directory: directory, coordinator: coordinator, id: "w1", exitWhenIdle: true)
+        #expect(await worker.exitStatus(within: 300) == 0, "worker log:\n\(worker.log)")
+        func predictions(_ name: String) async throws -> [String: PredictionRecord] {
+            let results = try await admin(coordinator).results(try #require(submitted[name]))
+            #expect(results.jobs.allSatisfy { $0.state == "done" }, "worker log:\n\(worker.log)")
+            #expect(results.jobs.allSatisfy { $0.spec.questions == (name == "fresh" ? nil : 3) })
+            return Dictionary(uniqueKeysWithValues: try results.jobs.flatMap(\.predictions).map {
+                (try #require($0.sample.recordId), $0)
+            })
+        }
+        let reuse = try await predictions("reuse"), fresh = try await predictions("fresh"), after = try await predictions("after")
+        #expect(reuse.count == 6 && fresh.count == 6 && after.count == 6)
+        let c = try ModelConfig(gguf: try GGUFFile(path: DefaultAssets.modelPath))
+        let rowBytes = c.layers * 2 * c.kvDim * MemoryLayout<Float>.size
+        for i in 0..<2 {
+            let lead = "niah_multikey_2-\(i)"
+            let a = try #require(reuse[lead]), b = try #require(fresh[lead])
+            #expect(a.result.prediction == b.result.prediction && a.result.kvBytes == b.result.kvBytes, "the lead runs as RULER's record")
+            for q in 2...3 {
+                let id = "\(lead)-q\(q)"
+                let f = try #require(after[id]), l = try #require(after[lead])
+                let rows = (f.result.promptTokens + f.result.generatedTokens) - (l.result.promptTokens + l.result.generatedTokens)
+                #expect(f.result.kvBytes - l.result.kvBytes == rows * rowBytes, "\(id): one compressed context under every question")
+            }
+        }
+        // The reuse experiment ran first: its follow-ups found their lead's prefill.
+        let reuseLines = worker.log.split(separator: "\n").filter { $0.contains("tokens") }.prefix(6)
+        #expect(reuseLines.enumerated().allSatisfy { ($0.offset % 3 == 0) != $0.element.contains("prefill shared") },
+                "worker log:\n\(worker.log)")
+        let table = try cli(["results", "table", try #require(submitted["reuse"])], coordinator)
+        #expect(table.contains("3 questions on the cache compressed for the first"), "\(table)")
+        let compare = try cli(["results", "compare", try #require(submitted["reuse"]), "--against", try #require(submitted["fresh"])],
+                              coordinator)
+        #expect(compare.contains("snapkv@64"), "\(compare)")
+        #expect(coordinator.terminate().status == 0)
+    }
+
     /// `submit longbench --config F`: the job carries F's template, new-token limit and chat
     /// rule, and the worker runs it as submitted (it once refused every template that differed
     /// from its bundled config).

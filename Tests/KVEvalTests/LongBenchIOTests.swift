@@ -62,6 +62,30 @@ struct LongBenchIOTests {
         try expectError([r.replacingOccurrences(of: #", "all_classes": null"#, with: "")], line: 1, field: "all_classes") {
             $0 == .missingField
         }
+        // A follow-up question (`questions: k`) is numbered from 2 and names its lead.
+        let followUp = r.replacingOccurrences(of: #""_id": "x1""#, with: #""_id": "x1-q2", "question_index": 2, "lead_context": "C", "lead_input": "P?""#)
+        try expectError([followUp.replacingOccurrences(of: #""question_index": 2"#, with: #""question_index": 1"#)], line: 1,
+                        field: "question_index") { if case .invalid = $0 { return true } else { return false } }
+        try expectError([followUp.replacingOccurrences(of: #", "lead_input": "P?""#, with: "")], line: 1,
+                        field: "question_index") { if case .invalid = $0 { return true } else { return false } }
+        try expectError([followUp.replacingOccurrences(of: #""question_index": 2"#, with: #""question_index": "2""#)], line: 1,
+                        field: "question_index") { $0 == .wrongType(expected: "integer", got: "string") }
+    }
+
+    @Test func followUpRecordsRoundTrip() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        var followUp = LongBenchRecord(input: "P2", context: "C Q2", answers: ["7"], length: 9, dataset: "ruler_niah_multikey_2",
+                                       language: "en", allClasses: nil, id: "niah_multikey_2-0-q2")
+        followUp.questionIndex = 2
+        followUp.leadContext = "C Q1"
+        followUp.leadInput = "P1"
+        let lead = LongBenchRecord(input: "P1", context: "C Q1", answers: ["3"], length: 9, dataset: "ruler_niah_multikey_2",
+                                   language: "en", allClasses: nil, id: "niah_multikey_2-0")
+        let encoder = JSONEncoder()
+        let lines = try [lead, followUp].map { String(decoding: try encoder.encode($0), as: UTF8.self) }
+        #expect(!lines[0].contains("question_index") && lines[1].contains(#""question_index":2"#))
+        let path = try dir.write("ruler_niah_multikey_2.jsonl", lines.joined(separator: "\n") + "\n")
+        #expect(try LongBenchRecord.read(path: path) == [lead, followUp])
     }
 
     @Test func bundledConfigMatchesMetricTable() throws {

@@ -20,14 +20,15 @@ struct JSONLines {
         }
 
         static func typeName(_ v: Any) -> String {
+            // Strings first: on Linux a bridged string also casts to Bool ("2" read as "boolean").
             switch v {
             case is NSNull: return "null"
-            case is Bool: return "boolean"
             case is String: return "string"
             case is [Any]: return "array"
             case is [String: Any]: return "object"
             case let n as NSNumber:
                 return String(cString: n.objCType) == "c" ? "boolean" : "number"
+            case is Bool: return "boolean"
             default: return "\(type(of: v))"
             }
         }
