@@ -37,6 +37,14 @@ policy_reference.json), the smallest relative score gap at each layer's selectio
 (where it is tiny, an engine whose floats differ slightly may legitimately pick differently),
 and for CAM the merged values (checksums per layer/stream and some full rows).
 
+With --tiny-qwen2 the same presses (all but KVzip, whose replay needs a chat template and a
+tokenizer) run on tools/gen_tiny_models.py's random qwen2 (2 layers, 4 query / 2 KV heads,
+head dim 16, q/k/v biases), rebuilt from its seeds and checked against
+Fixtures/tiny/qwen2.logits.json, on seeded random token ids of 190 / 310 / 470 tokens at budgets
+80 / 112 / 160 (above kvpress's 64-token SnapKV window, which ChunkKV wraps); output
+Fixtures/press_reference_tiny_qwen2.json. A second architecture (biases, rope theta 1e6, another
+head geometry) under the same reference code.
+
 Run (from the repository root; 5-6 min on one thread of this 2-core machine, 2 GB peak RSS):
     pip install --no-deps kvpress==0.5.5 "cachetools>=5.5.2,<6"    # torch, transformers 5.2, gguf,
                                                                      # tokenizers, jinja2 already needed
@@ -330,10 +338,51 @@ def cam_reimpl(q, k, v, budget, layout):
 
 
 # --------------------------------------------------------------------------------------------
+TINY_PROMPTS = {"r190": (190, 11), "r310": (310, 12), "r470": (470, 13)}  # name -> (tokens, seed)
+TINY_BUDGETS = [80, 112, 160]
+
+
+def kvzip_prompt_ids(tok):
+    """KVzip's reconstruction prompt pieces, built as KVzipPress.__call__/prepare build them."""
+    sep = "\n" + "#" * len("dummy context")
+    rendered = KVzipTokenizer(tok).apply_chat_template([{"role": "user", "content": "dummy context" + sep}])
+    kvzip_context, kvzip_suffix = rendered.split(sep)
+    return {
+        "prefix_length": len(tok.encode(kvzip_context.split("dummy context")[0], add_special_tokens=False)),
+        "first_chunk_question_ids": tok.encode("\n\nRepeat the previous context exactly.", add_special_tokens=False),
+        "later_chunk_question_ids": tok.encode(
+            "\n\nRepeat the part of the previous context exactly, starting with", add_special_tokens=False),
+        "suffix_ids": tok.encode(kvzip_suffix, add_special_tokens=False),
+        "suffix_text": kvzip_suffix,
+    }
+
+
+def tiny_qwen2():
+    """gen_tiny_models.py's qwen2, rebuilt from its seeds, in sdpa mode; checked against the
+    logits recorded with its GGUF so the weights are the ones the Swift test loads."""
+    import gen_tiny_models as tiny
+    names = list(tiny.MODELS)
+    seed = names.index("qwen2")
+    config_type, model_type, extra = tiny.MODELS["qwen2"]
+    cfg = config_type(**tiny.COMMON, **extra)
+    cfg._attn_implementation = "sdpa"
+    torch.manual_seed(100 + seed)
+    model = model_type(cfg).to(torch.float32).eval()
+    tiny.randomise(model, 200 + seed)
+    record = json.loads((ROOT / "Tests/KVEngineTests/Fixtures/tiny/qwen2.logits.json").read_text())
+    with torch.no_grad():
+        logits = model(torch.tensor([record["input_ids"]])).logits[0]
+    err = max(float((logits[p] - torch.tensor(l)).abs().max()) for p, l in zip(record["positions"], record["logits"]))
+    assert err < 1e-4, f"rebuilt tiny qwen2 differs from the committed GGUF's record by {err}"
+    return model
+
+
 def main():
+    global PROMPTS, BUDGETS, CAM_VALUE_LAYERS
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--kvcf", help="path to KVCache-Factory's pyramidkv/pyramidkv_utils.py")
-    ap.add_argument("--out", default=str(OUT))
+    ap.add_argument("--tiny-qwen2", action="store_true", help="the tiny random qwen2 instead of SmolLM2")
+    ap.add_argument("--out")
     args = ap.parse_args()
     t0 = time.time()
 
@@ -342,10 +391,20 @@ def main():
     from transformers import AutoModelForCausalLM
     kvcf = import_kvcf(args.kvcf) if args.kvcf else None
 
-    tok = ReferenceTokenizer(os.path.join(MODEL_DIR, MODEL_FILE))
-    kvzip_press.AutoTokenizer = types.SimpleNamespace(from_pretrained=lambda *a, **k: KVzipTokenizer(tok))
-    model = AutoModelForCausalLM.from_pretrained(MODEL_DIR, gguf_file=MODEL_FILE, dtype=torch.float32,
-                                                 attn_implementation="sdpa").eval()
+    if args.tiny_qwen2:
+        tok = None
+        model = tiny_qwen2()
+        model_name = "Fixtures/tiny/qwen2.gguf (tools/gen_tiny_models.py)"
+        PROMPTS, BUDGETS = TINY_PROMPTS, TINY_BUDGETS
+        CAM_VALUE_LAYERS = [0, 1]
+        out = args.out or str(OUT.with_name("press_reference_tiny_qwen2.json"))
+    else:
+        tok = ReferenceTokenizer(os.path.join(MODEL_DIR, MODEL_FILE))
+        kvzip_press.AutoTokenizer = types.SimpleNamespace(from_pretrained=lambda *a, **k: KVzipTokenizer(tok))
+        model = AutoModelForCausalLM.from_pretrained(MODEL_DIR, gguf_file=MODEL_FILE, dtype=torch.float32,
+                                                     attn_implementation="sdpa").eval()
+        model_name = MODEL_FILE
+        out = args.out or str(OUT)
     cfg = model.config
     L, KV, H = cfg.num_hidden_layers, cfg.num_key_value_heads, cfg.num_attention_heads
     print(f"model loaded ({time.time() - t0:.0f}s)", flush=True)
@@ -358,29 +417,23 @@ def main():
         "ExpectedAttentionPress": ("scorer", lambda r: kvpress.ExpectedAttentionPress(compression_ratio=r)),
         "KVzipPress": ("kvzip", lambda r: kvpress.KVzipPress(compression_ratio=r)),
     }
+    if args.tiny_qwen2:
+        del methods["KVzipPress"]
     press_params = {name: {f.name: getattr(make(0.5), f.name) for f in dataclasses.fields(make(0.5))
                            if f.name not in ("compression_ratio", "press")}
                     for name, (_, make) in methods.items()}
     press_params["ChunkKVPress(SnapKVPress)"] = {"chunk_length": CHUNK_LENGTH, "window_size": 64, "kernel_size": 5}
 
-    # KVzip's reconstruction prompt pieces, built as KVzipPress.__call__/prepare build them
-    sep = "\n" + "#" * len("dummy context")
-    rendered = KVzipTokenizer(tok).apply_chat_template([{"role": "user", "content": "dummy context" + sep}])
-    kvzip_context, kvzip_suffix = rendered.split(sep)
-    kvzip_ids = {
-        "prefix_length": len(tok.encode(kvzip_context.split("dummy context")[0], add_special_tokens=False)),
-        "first_chunk_question_ids": tok.encode("\n\nRepeat the previous context exactly.", add_special_tokens=False),
-        "later_chunk_question_ids": tok.encode(
-            "\n\nRepeat the part of the previous context exactly, starting with", add_special_tokens=False),
-        "suffix_ids": tok.encode(kvzip_suffix, add_special_tokens=False),
-        "suffix_text": kvzip_suffix,
-    }
-
+    kvzip_ids = None if args.tiny_qwen2 else kvzip_prompt_ids(tok)
     prompts, cases, cam_values = {}, [], []
     for pname, (n, offset) in PROMPTS.items():
-        ids_list, prefix_len = prompt_ids(tok, n, offset)
-        assert prefix_len == kvzip_ids["prefix_length"]
-        prompts[pname] = {"n": n, "chat_prefix_tokens": prefix_len, "essay_token_offset": offset, "ids": ids_list}
+        if args.tiny_qwen2:
+            ids_list = torch.randint(0, cfg.vocab_size, (n,), generator=torch.Generator().manual_seed(offset)).tolist()
+            prompts[pname] = {"n": n, "random_seed": offset, "ids": ids_list}
+        else:
+            ids_list, prefix_len = prompt_ids(tok, n, offset)
+            assert prefix_len == kvzip_ids["prefix_length"]
+            prompts[pname] = {"n": n, "chat_prefix_tokens": prefix_len, "essay_token_offset": offset, "ids": ids_list}
         ids = torch.tensor([ids_list])
         for mname, (kind, make) in methods.items():
             for b in BUDGETS:
@@ -443,13 +496,13 @@ def main():
     doc = {
         "generator": "tools/gen_press_reference.py",
         "spec": "/work/notes/presses.md (method algorithms, parameters, evidence needed)",
-        "model": MODEL_FILE, "dtype": "float32", "attn_implementation": "sdpa", "torch_threads": 1,
+        "model": model_name, "dtype": "float32", "attn_implementation": "sdpa", "torch_threads": 1,
         "versions": versions,
         "cam_reference": ("KVCache-Factory pyramidkv_utils.py CAMKVCluster (checked against cam_reimpl)"
                           if kvcf is not None else "cam_reimpl (KVCache-Factory file not given)"),
         "bitmap": "hex; bit p (byte p//8, bit p%8, LSB first) set = prompt position p kept",
-        "layout": "kv_head: one bitmap per KV head (3); query_head (CAM only): one per query head (9), "
-                  "query head h serves KV head h // 3",
+        "layout": f"kv_head: one bitmap per KV head ({KV}); query_head (CAM only): one per query head ({H}), "
+                  f"query head h serves KV head h // {H // KV}",
         "budgets": "kvpress: compression_ratio = 1 - (budget + 0.5) / n so int(n*(1-r)) = budget "
                    "(ChunkKV keeps whole chunks, KVzip a global count over layers and heads: see "
                    "kept_counts). CAM: max_capacity_prompt = budget (window 8 included).",
@@ -466,8 +519,8 @@ def main():
         "cases": cases,
         "cam_values_data": cam_values,
     }
-    pathlib.Path(args.out).write_text(json.dumps(doc, separators=(",", ":")))
-    print(f"wrote {args.out} ({len(cases)} cases, {os.path.getsize(args.out) / 1e6:.2f} MB) "
+    pathlib.Path(out).write_text(json.dumps(doc, separators=(",", ":")))
+    print(f"wrote {out} ({len(cases)} cases, {os.path.getsize(out) / 1e6:.2f} MB) "
           f"in {time.time() - t0:.0f}s")
 
 

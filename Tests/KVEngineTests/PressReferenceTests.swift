@@ -4,8 +4,10 @@ import PolicySpec
 import Testing
 
 /// Kept positions against the reference code itself (tools/gen_press_reference.py: kvpress 0.5.5
-/// presses hooked into transformers' fp32 forward of the default model; fixture
-/// press_reference.json), kv_head layout, 3 prompts × budgets 64/128/256. Per case ≥ 99 % of the
+/// presses hooked into transformers' fp32 forward), kv_head layout, on two models: the default
+/// one (press_reference.json: 3 essay prompts × budgets 64/128/256) and the tiny random qwen2 of
+/// Fixtures/tiny (press_reference_tiny_qwen2.json: q/k/v biases, rope theta 1e6, 4/2 heads of 16;
+/// 3 random-token prompts × budgets 80/112/160). Per case ≥ 99 % of the
 /// reference's kept positions; per layer and KV head ≥ 99 % too, except where the reference's
 /// own boundary scores are within 1e-4 (relative) of each other, where float-level differences
 /// may swap a boundary token (≥ 90 % there; KeyDiff's scores are nearly tied in many layers).
@@ -22,21 +24,37 @@ struct PressReferenceTests {
     }
     struct File: Decodable { let prompts: [String: Prompt]; let cases: [Case]; let cam_values_data: [CAMValues] }
 
-    static let file: File? = {
-        guard let d = try? Fixtures.data("press_reference.json") else { return nil }
-        return try? JSONDecoder().decode(File.self, from: d)
+    static let files: [String: File] = {
+        var files: [String: File] = [:]
+        for (model, name) in fixtures {
+            if let d = try? Fixtures.data(name), let f = try? JSONDecoder().decode(File.self, from: d) { files[model] = f }
+        }
+        return files
     }()
+    static let fixtures = ["smollm2": "press_reference.json", "tiny-qwen2": "press_reference_tiny_qwen2.json"]
+    static let models = ["smollm2", "tiny-qwen2"]
+
+    static func fixture(_ model: String) throws -> File {
+        try #require(files[model], "\(fixtures[model] ?? model) fixture missing (python3 tools/gen_press_reference.py)")
+    }
+
+    static func load(_ model: String) throws -> LanguageModel {
+        guard model == "tiny-qwen2" else { return try TestModel.get() }
+        let url = try #require(Bundle.module.url(forResource: "qwen2", withExtension: "gguf", subdirectory: "Fixtures/tiny"),
+                               "Fixtures/tiny/qwen2.gguf missing (python3 tools/gen_tiny_models.py)")
+        return try LanguageModel(path: url.path)
+    }
 
     static let methods: [String: PolicyConfig.Name] = ["TOVAPress": .tova, "KeyDiffPress": .keydiff,
                                                        "ChunkKVPress(SnapKVPress)": .chunkkv,
                                                        "ExpectedAttentionPress": .expectedAttention]
 
     @Test("kept positions agree with kvpress",
-          arguments: ["TOVAPress", "KeyDiffPress", "ChunkKVPress(SnapKVPress)", "ExpectedAttentionPress"])
-    func agreement(method: String) throws {
-        let file = try #require(Self.file, "press_reference.json fixture missing")
+          arguments: ["TOVAPress", "KeyDiffPress", "ChunkKVPress(SnapKVPress)", "ExpectedAttentionPress"], models)
+    func agreement(method: String, modelName: String) throws {
+        let file = try Self.fixture(modelName)
         let name = try #require(Self.methods[method])
-        let model = try TestModel.get()
+        let model = try Self.load(modelName)
         let cases = file.cases.filter { $0.method == method && $0.layout == "kv_head" }
         #expect(cases.count == 9)
         var evidence: [String: (InferenceSession, PrefillEvidence)] = [:]
@@ -52,7 +70,7 @@ struct PressReferenceTests {
             let (session, e) = evidence[c.prompt]!
             let ours = KVCompression.selections(policy, session: session, evidence: e)
             var same = 0, total = 0
-            let label = "\(method) \(c.prompt) @\(c.budget)"
+            let label = "\(modelName) \(method) \(c.prompt) @\(c.budget)"
             for (l, heads) in c.layers.enumerated() {
                 let tied = (c.min_rel_gap?[l] ?? 1) < 1e-4
                 for (h, hex) in heads.enumerated() {
@@ -72,17 +90,17 @@ struct PressReferenceTests {
 
     /// CAM against KVCache-Factory's `CAMKVCluster` (its Bernoulli merge replaced by the
     /// expectation on both sides): kept positions in both layouts, and the merged values.
-    @Test("CAM: kept positions and merged values agree with KVCache-Factory", arguments: ["query_head", "kv_head"])
-    func cam(layoutName: String) throws {
-        let file = try #require(Self.file, "press_reference.json fixture missing")
+    @Test("CAM: kept positions and merged values agree with KVCache-Factory", arguments: ["query_head", "kv_head"], models)
+    func cam(layoutName: String, modelName: String) throws {
+        let file = try Self.fixture(modelName)
         let layout = try #require(CacheLayout(rawValue: layoutName))
-        let model = try TestModel.get()
+        let model = try Self.load(modelName)
         for (promptName, prompt) in file.prompts.sorted(by: { $0.key < $1.key }) {
             // Kept positions do not depend on the merge, so one prefill serves the three budgets.
             let session = InferenceSession(model: model, layout: layout)
             let (_, e) = try KVCompression.prefill(session: session, ids: prompt.ids, window: 8, columnSums: false)
             let values = file.cam_values_data.filter { $0.prompt == promptName && $0.layout == layoutName }
-            #expect(values.count == 3)
+            #expect(values.count == min(3, model.config.layers))
             // The merge, once, on the layers the fixture holds values for: delta = merged − original.
             for v in values {
                 let streams = session.cache.layers[v.layer]
@@ -94,13 +112,13 @@ struct PressReferenceTests {
                     var absSum = 0.0
                     for i in 0..<(stream.count * d) { absSum += Double(abs(stream.values[i] - original[s][i])) }
                     #expect(abs(absSum - v.delta_abs_sum[s]) <= 1e-3 * v.delta_abs_sum[s] + 1e-4,
-                            "\(promptName) \(layoutName) layer \(v.layer) stream \(s): Σ|Δ| \(absSum) vs \(v.delta_abs_sum[s])")
+                            "\(modelName) \(promptName) \(layoutName) layer \(v.layer) stream \(s): Σ|Δ| \(absSum) vs \(v.delta_abs_sum[s])")
                     for (r, row) in v.rows.enumerated() {
                         for k in 0..<d {
                             let got = Double(stream.values[row * d + k] - original[s][row * d + k])
                             let want = v.delta_rows[s][r][k]
                             #expect(abs(got - want) <= 1e-4 + 1e-3 * abs(want),
-                                    "\(promptName) \(layoutName) layer \(v.layer) stream \(s) row \(row) dim \(k): \(got) vs \(want)")
+                                    "\(modelName) \(promptName) \(layoutName) layer \(v.layer) stream \(s) row \(row) dim \(k): \(got) vs \(want)")
                         }
                     }
                 }
@@ -117,10 +135,10 @@ struct PressReferenceTests {
                         same += got.intersection(reference).count
                         total += reference.count
                         let rate = Double(got.intersection(reference).count) / Double(max(1, reference.count))
-                        #expect(rate >= 0.95, "CAM \(promptName) @\(c.budget) \(layoutName) layer \(l) stream \(h): \(rate)")
+                        #expect(rate >= 0.95, "CAM \(modelName) \(promptName) @\(c.budget) \(layoutName) layer \(l) stream \(h): \(rate)")
                     }
                 }
-                #expect(Double(same) / Double(total) >= 0.99, "CAM \(promptName) @\(c.budget) \(layoutName)")
+                #expect(Double(same) / Double(total) >= 0.99, "CAM \(modelName) \(promptName) @\(c.budget) \(layoutName)")
             }
         }
     }
