@@ -24,7 +24,7 @@ build: setup
 # Suites run one at a time: the model tests keep both cores (and Swift's cooperative threads)
 # busy for minutes, which would starve the timing-sensitive coordinator tests.
 # In-process engine tests get the fast OpenBLAS kernel the CLI re-execs for (scripts/blas-coretype).
-FULL_TIER := FleetTests\.(CLITests|CommittedResultsTests|SubmitLongBenchRecordsTests|CoordinatorCrashTests|WorkerProcessTests|EngineMemoryProcessTests|PrefillCacheTests)|KVEngineTests\.(ChatTemplateTests|QuestionAfterCompressionTests|PressReferenceTests|KVzipReferenceTests|GGUFReaderTests|KVHalfTests|KvpressAgreementTests|ModelReferenceTests|PolicyInvariantTests|PolicyReferenceTests|PrefillSnapshotTests|TokenizerTests)|KVEvalTests\.(PromptFixtureTests|RULERTests)
+FULL_TIER := FleetTests\.(CLITests|CommittedResultsTests|SubmitLongBenchRecordsTests|CoordinatorCrashTests|WorkerProcessTests|EngineMemoryProcessTests|PrefillCacheTests)|KVEngineTests\.(ChatTemplateTests|PressGreedyTests|QuestionAfterCompressionTests|PressReferenceTests|KVzipReferenceTests|GGUFReaderTests|KVHalfTests|KvpressAgreementTests|ModelReferenceTests|PolicyInvariantTests|PolicyReferenceTests|PrefillSnapshotTests|TokenizerTests)|KVEvalTests\.(PromptFixtureTests|RULERTests)
 MODEL_TIER := KVEngineTests\.NamedModelReferenceTests
 CORETYPE = core="$${OPENBLAS_CORETYPE:-$$(bash scripts/blas-coretype)}"; if [ -n "$$core" ]; then export OPENBLAS_CORETYPE="$$core"; fi
 
