@@ -66,15 +66,19 @@ struct ResultsCompareCommand: AsyncParsableCommand {
     @Option(help: "md or json.") var format = "md"
     @Option(help: "Another experiment over the same samples (e.g. the same grid question-aware): compare row by row, paired by sample, instead of against --baseline.")
     var against: String?
+    @Option(help: "With --against, on records of several questions per context (questions: k): all, leads (RULER's own records) or follow-ups (questions 2…k).")
+    var questions: ExperimentComparison.Questions = .all
 
     func run() async throws {
         guard client.json || ["md", "json"].contains(format) else { throw ValidationError("--format must be md or json") }
         let admin = try client.adminClient()
         let results = try await admin.results(experiment)
         if let against {
-            let comparison = try ExperimentComparison.build(candidate: results, baseline: try await admin.results(against))
+            let comparison = try ExperimentComparison.build(candidate: results, baseline: try await admin.results(against),
+                                                            questions: questions)
             return print(comparison.markdown(), terminator: "")
         }
+        guard questions == .all else { throw ValidationError("--questions needs --against") }
         let comparison = try ResultsComparison.build(from: results, baseline: baseline)
         if client.json || format == "json" { return try JSONOutput.print(comparison) }
         print(comparison.markdown(), terminator: "")
@@ -92,3 +96,4 @@ struct ResultsRawCommand: AsyncParsableCommand {
         try JSONOutput.print(try await client.adminClient().results(experiment))
     }
 }
+extension ExperimentComparison.Questions: ExpressibleByArgument {}

@@ -243,7 +243,15 @@ struct WorkerProcessTests {
         #expect(table.contains("3 questions on the cache compressed for the first"), "\(table)")
         let compare = try cli(["results", "compare", try #require(submitted["reuse"]), "--against", try #require(submitted["fresh"])],
                               coordinator)
-        #expect(compare.contains("snapkv@64"), "\(compare)")
+        #expect(compare.contains("| snapkv@64 | 6 |"), "\(compare)")
+        // The leads answer as RULER's own records under both protocols: Δ = 0 on each.
+        let leads = try cli(["results", "compare", try #require(submitted["reuse"]), "--against", try #require(submitted["fresh"]),
+                             "--questions", "leads"], coordinator)
+        #expect(leads.contains("(lead questions only)") && leads.contains("| snapkv@64 | 2 |") && leads.contains("[+0.00, +0.00] | 0 / 0 / 2 |"),
+                "\(leads)")
+        let followUps = try cli(["results", "compare", try #require(submitted["reuse"]), "--against", try #require(submitted["fresh"]),
+                                 "--questions", "follow-ups"], coordinator)
+        #expect(followUps.contains("(follow-up questions only)") && followUps.contains("| snapkv@64 | 4 |"), "\(followUps)")
         #expect(coordinator.terminate().status == 0)
     }
 

@@ -16,28 +16,47 @@ public struct ExperimentComparison: Sendable, Equatable {
         }
     }
 
+    /// Which questions of `questions: k` records are compared: the leads (RULER's own records),
+    /// the follow-ups (questions 2…k), or every sample.
+    public enum Questions: String, Sendable, CaseIterable {
+        case all, leads
+        case followUps = "follow-ups"
+
+        func admits(_ sample: SampleSpec) -> Bool {
+            switch self {
+            case .all: true
+            case .leads: sample.questionIndex == nil
+            case .followUps: sample.questionIndex != nil
+            }
+        }
+    }
+
     public var candidate: String
     public var baseline: String
     public var rows: [Row]
+    /// The samples compared (not `all`: the title says which).
+    public var questions: Questions = .all
 
     /// Rows present in both experiments, in the candidate's table order; samples paired by
     /// dataset and sample id.
-    public static func build(candidate: ExperimentResults, baseline: ExperimentResults) throws(ResultsError) -> ExperimentComparison {
-        let mine = scoresByRow(candidate), theirs = scoresByRow(baseline)
+    public static func build(candidate: ExperimentResults, baseline: ExperimentResults,
+                             questions: Questions = .all) throws(ResultsError) -> ExperimentComparison {
+        let mine = scoresByRow(candidate, questions), theirs = scoresByRow(baseline, questions)
         var rows: [Row] = []
         for label in try ResultsTable.build(from: candidate).rows.map({ ResultsTable.label(policy: $0.policy, budget: $0.budget) }) {
             guard let a = mine[label], let b = theirs[label], let d = try? Paired.compare(candidate: a, baseline: b) else { continue }
             rows.append(Row(label: label, difference: d))
         }
         return ExperimentComparison(candidate: "\(ResultsTable.title(of: candidate.spec)) (\(candidate.experiment))",
-                                    baseline: "\(ResultsTable.title(of: baseline.spec)) (\(baseline.experiment))", rows: rows)
+                                    baseline: "\(ResultsTable.title(of: baseline.spec)) (\(baseline.experiment))", rows: rows,
+                                    questions: questions)
     }
 
-    static func scoresByRow(_ results: ExperimentResults) -> [String: [String: Double]] {
+    static func scoresByRow(_ results: ExperimentResults, _ questions: Questions) -> [String: [String: Double]] {
         var scores: [String: [String: Double]] = [:]
         for job in results.jobs {
             let label = ResultsTable.label(policy: ResultsTable.rowLabel(job.spec.policy), budget: job.spec.rowBudget)
-            for prediction in job.predictions {
+            for prediction in job.predictions where questions.admits(prediction.sample) {
                 if let score = prediction.score { scores[label, default: [:]][job.spec.dataset + "/" + prediction.sampleId] = score }
             }
         }
@@ -45,7 +64,8 @@ public struct ExperimentComparison: Sendable, Equatable {
     }
 
     public func markdown() -> String {
-        var lines = ["Δ = \(candidate) − \(baseline); paired by sample, 95 % paired-bootstrap interval, score points", "",
+        let only = questions == .all ? "" : " (\(questions == .leads ? "lead questions" : "follow-up questions") only)"
+        var lines = ["Δ = \(candidate) − \(baseline)\(only); paired by sample, 95 % paired-bootstrap interval, score points", "",
                      "| row | n | baseline | candidate | Δ | 95 % CI | worse / better / equal | verdict |",
                      "|---|---|---|---|---|---|---|---|"]
         for row in rows {
