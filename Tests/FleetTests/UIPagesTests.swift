@@ -71,6 +71,20 @@ import TestSupport
         await coordinator.stop()
     }
 
+    /// A protocol other than the reference drivers' (part of every job key) is shown with the settings.
+    @Test func theExperimentPageNamesItsProtocol() async throws {
+        let coordinator = try await RunningCoordinator.start(in: directory)
+        var spec = needleSpec(lengths: [500], depths: [0], policies: [.snapkv], budgets: [64])
+        let plain = try await coordinator.store.submit(SubmitRequest(spec: spec))
+        spec.question = .afterCompression
+        let after = try await coordinator.store.submit(SubmitRequest(spec: spec))
+        let plainPage = try await get(coordinator, "/ui/experiments/\(plain.experiment)", bearer: adminToken)
+        #expect(plainPage.status == 200 && !plainPage.body.contains("<dt>protocol</dt>"))
+        let afterPage = try await get(coordinator, "/ui/experiments/\(after.experiment)", bearer: adminToken)
+        #expect(afterPage.body.contains("<dt>protocol</dt><dd>question after-compression</dd>"), "\(afterPage.body)")
+        await coordinator.stop()
+    }
+
     @Test func rootAndUIRootSendABrowserToTheExperiments() async throws {
         let (coordinator, _, _, _) = try await seeded()
         for path in ["/", "/ui"] {

@@ -1,4 +1,5 @@
 import FleetCore
+import TaskSpec
 import KVEval
 import PolicySpec
 
@@ -73,6 +74,12 @@ enum ExperimentPage {
         }
         if let longbench = spec.longbench {
             facts.append(("datasets", longbench.datasets.map(\.dataset).joined(separator: ", ")))
+        }
+        if spec.question != nil || spec.questions != nil {
+            // The protocol, when not the reference drivers' (part of every job key).
+            let timing = spec.question ?? .aware
+            facts.append(("protocol", "question \(timing.rawValue)"
+                          + QuestionReuse.titleSuffix(questions: spec.questions, timing: timing)))
         }
         let rows = facts.map { "<dt>\(HTML.escape($0.0))</dt><dd>\(HTML.escape($0.1))</dd>" }.joined()
         return "<div class=\"card\"><dl class=\"facts\" id=\"settings\">\(rows)</dl></div>"
