@@ -31,7 +31,8 @@ struct SweepOptions: ParsableArguments {
 
     @Option(help: "Higher runs first.") var priority = 0
     @Option(help: "Tries per job before it is dead.") var maxAttempts = 3
-    @Option(help: "Target prompt tokens per job.") var shardTokens = 65_536
+    @Option(help: "Target prompt tokens per job. A worker runs every policy × budget of a shard in turn from its prefill cache, so a shard's prefills should fit that cache (16k tokens of a 1.5B Qwen: ~0.9 GiB of K/V; a larger shard cycles through the cache and prefills every sample again for each job).")
+    var shardTokens = 16_384
     @Option(help: "Numerics mode of the jobs, part of their keys: f32 (exact, the reference) or int8 (fast: int8 activations, exact integer block dots).")
     var activations: ActivationPrecision = .f32
     @Option(help: "When the question enters the cache, part of the jobs' keys: aware (the reference drivers': prefilled and compressed with the context) or after-compression (the context is compressed first, then the question is prefilled into the compressed cache; needle and RULER).")

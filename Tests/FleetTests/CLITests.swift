@@ -25,7 +25,7 @@ struct CLITests {
         let environment = ["PYRAMIDKV_TOKEN": adminToken, "PYRAMIDKV_COORDINATOR": coordinator.url]
         let submitArguments = ["submit", "needle", "--json", "--model-sha256", modelHash,
                                "--policies", "fullkv,snapkv,pyramidkv", "--budgets", "64,128",
-                               "--lengths", "1000:3000:1000", "--depths", "3"]
+                               "--lengths", "1000:3000:1000", "--depths", "3", "--shard-tokens", "65536"]  // one shard
         let submitted = try PyramidKVExecutable.run(submitArguments, environment: environment)
         #expect(submitted.status == 0, "\(submitted.stderr)")
         let submit = try json(submitted.stdout)
