@@ -14,13 +14,14 @@ Each run records the greedy ids, text-free, and the top-1 margin (logit gap to t
 every step: past a step whose margin is tiny an engine with slightly different floats may
 legitimately continue differently.
 
-KVzip is left out: its evicted keys are masked inside kvpress's patched attention during decoding,
-which a plain transformers decode loop does not reproduce; its kept sets are checked in
-KVzipReferenceTests. CAM is KVCache-Factory's, not kvpress's (kept sets and merged values:
-PressReferenceTests).
+KVzipPress compresses by masking: its evicted keys are replaced during decoding by kvpress's
+attention patch (installed globally when kvpress is imported), so the same decode loop runs it;
+its replay uses the project's reference tokenizer as in gen_press_reference.py. Its budget is one
+global count: r = (n·L·H − L·H·B + 0.5) / (n·L·H) keeps exactly L·H·B entries, ours at budget B.
+CAM is KVCache-Factory's, not kvpress's (kept sets and merged values: PressReferenceTests).
 
-Run (from the repository root, ~3 min on one thread):
-    python3 tools/gen_press_greedy.py
+Run (from the repository root, ~8 min on one thread of a 2-core machine):
+    python3 tools/gen_press_greedy.py [--presses KVzipPress,...]   (only these, merged into the file)
 """
 import json
 import os
@@ -36,7 +37,8 @@ import torch  # noqa: E402
 torch.set_num_threads(1)
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
-from gen_press_reference import CHUNK_LENGTH, MODEL_DIR, MODEL_FILE, import_kvpress  # noqa: E402
+from gen_press_reference import CHUNK_LENGTH, MODEL_DIR, MODEL_FILE, KVzipTokenizer, import_kvpress  # noqa: E402
+from reference_tokenizer import ReferenceTokenizer  # noqa: E402
 
 PROMPTS = ROOT / "Tests/KVEngineTests/Fixtures/kvpress_greedy.json"
 OUT = ROOT / "Tests/KVEngineTests/Fixtures/press_greedy.json"
@@ -55,6 +57,10 @@ def greedy(model, press, ids, n):
             with press(model):
                 out = model(input_ids=ids, past_key_values=cache)
         kept = [int(layer.keys.shape[2]) for layer in cache.layers]
+        masked = [getattr(l.self_attn, "masked_key_indices", None) for l in model.model.layers]
+        if any(m is not None for m in masked):  # KVzip: kept = entries not masked, per layer
+            kv = model.config.num_key_value_heads
+            kept = [kv * n - int(m[2].numel()) if m is not None else kv * n for m in masked]
         logits = out.logits[0, -1]
         tokens, margins = [], []
         pos = n
@@ -72,9 +78,17 @@ def greedy(model, press, ids, n):
 
 
 def main():
+    import argparse
+    import types
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--presses", help="comma list: run only these and merge into the existing file")
+    args = ap.parse_args()
     t0 = time.time()
     kvpress = import_kvpress()
+    from kvpress.presses import kvzip_press
     from transformers import AutoModelForCausalLM
+    tok = ReferenceTokenizer(os.path.join(MODEL_DIR, MODEL_FILE))
+    kvzip_press.AutoTokenizer = types.SimpleNamespace(from_pretrained=lambda *a, **k: KVzipTokenizer(tok))
     model = AutoModelForCausalLM.from_pretrained(MODEL_DIR, gguf_file=MODEL_FILE, dtype=torch.float32,
                                                  attn_implementation="sdpa").eval()
     presses = {
@@ -83,20 +97,28 @@ def main():
         "ChunkKVPress(SnapKVPress)": lambda r: kvpress.ChunkKVPress(press=kvpress.SnapKVPress(compression_ratio=r),
                                                                     chunk_length=CHUNK_LENGTH),
         "ExpectedAttentionPress": lambda r: kvpress.ExpectedAttentionPress(compression_ratio=r),
+        "KVzipPress": lambda r: kvpress.KVzipPress(compression_ratio=r),
     }
+    only = set(args.presses.split(",")) if args.presses else None
+    if only:
+        presses = {k: v for k, v in presses.items() if k in only}
+    L, KV = model.config.num_hidden_layers, model.config.num_key_value_heads
     prompts = json.loads(PROMPTS.read_text())["prompts"]
     runs = []
     for name, budgets in RUNS.items():
         ids_list = prompts[name]["context_ids"] + prompts[name]["question_ids"]
         n = len(ids_list)
         ids = torch.tensor([ids_list])
-        tokens, margins, kept = greedy(model, None, ids, n)
-        runs.append({"prompt": name, "press": "FullKV", "budget": None, "n": n, "greedy_ids": tokens,
-                     "top1_margin": margins, "kept_per_layer": kept})
+        if not only:
+            tokens, margins, kept = greedy(model, None, ids, n)
+            runs.append({"prompt": name, "press": "FullKV", "budget": None, "n": n, "greedy_ids": tokens,
+                         "top1_margin": margins, "kept_per_layer": kept})
         for press, make in presses.items():
             for b in budgets:
                 t = time.time()
                 r = 1 - (b + 0.5) / n
+                if press == "KVzipPress":
+                    r = (n * L * KV - L * KV * b + 0.5) / (n * L * KV)
                 tokens, margins, kept = greedy(model, make(r), ids, n)
                 runs.append({"prompt": name, "press": press, "budget": b, "compression_ratio": r, "n": n,
                              "greedy_ids": tokens, "top1_margin": margins, "kept_per_layer": kept})
@@ -111,9 +133,13 @@ def main():
         "prompts": "context_ids + question_ids of Fixtures/kvpress_greedy.json",
         "protocol": "whole prompt prefilled with the press hooked in, then greedy decoding without it, "
                     "positions continuing after the uncompressed prompt; stop at id 2 or 24 tokens",
-        "budgets": "compression_ratio = 1 - (budget + 0.5) / n (ChunkKV keeps whole chunks)",
+        "budgets": "compression_ratio = 1 - (budget + 0.5) / n (ChunkKV keeps whole chunks); KVzip: "
+                   "(n*L*KV - L*KV*budget + 0.5) / (n*L*KV), L*KV*budget entries kept over all layers and heads",
         "runs": runs,
     }
+    if only and OUT.exists():
+        old = json.loads(OUT.read_text())
+        doc["runs"] = [r for r in old["runs"] if r["press"] not in only] + runs
     OUT.write_text(json.dumps(doc, separators=(",", ":")))
     print(f"wrote {OUT} ({len(runs)} runs) in {time.time() - t0:.0f}s")
 

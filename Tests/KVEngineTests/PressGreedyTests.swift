@@ -6,12 +6,13 @@ import Testing
 /// Whole generations under the newer presses against kvpress 0.5.5 itself
 /// (tools/gen_press_greedy.py → Fixtures/press_greedy.json): the three prompts of
 /// kvpress_greedy.json prefilled whole with the press hooked in, then greedy decoding from the
-/// compressed cache, positions continuing after the prompt. Our TOVA, KeyDiff, ChunkKV and
-/// Expected Attention at the same kept counts (kv_head layout, each policy's kvpress defaults)
+/// compressed cache, positions continuing after the prompt. Our TOVA, KeyDiff, ChunkKV,
+/// Expected Attention and KVzip (kvpress masks its evicted keys while decoding; the same total
+/// of L·H·B entries) at the same kept counts (kv_head layout, each policy's kvpress defaults)
 /// must produce the same tokens up to and including the first step whose top-1 margin in
 /// kvpress is under 1e-3 (beyond it float-level differences may legitimately change the pick).
-/// FullKV runs as the control. KVzip (masked keys at decoding) and CAM (not a kvpress press)
-/// are checked by their kept sets and merged values elsewhere.
+/// FullKV runs as the control. CAM is not a kvpress press: its kept sets and merged values are
+/// checked against KVCache-Factory in PressReferenceTests.
 @Suite("Greedy continuations under the newer presses against kvpress", .serialized)
 struct PressGreedyTests {
     struct Prompt: Decodable { let context_ids: [Int32]; let question_ids: [Int32] }
@@ -24,7 +25,7 @@ struct PressGreedyTests {
 
     static let policies: [String: PolicyConfig.Name] = ["TOVAPress": .tova, "KeyDiffPress": .keydiff,
                                                         "ChunkKVPress(SnapKVPress)": .chunkkv,
-                                                        "ExpectedAttentionPress": .expectedAttention]
+                                                        "ExpectedAttentionPress": .expectedAttention, "KVzipPress": .kvzip]
 
     @Test("the same greedy tokens as kvpress", arguments: ["passkey_1000", "sandwich_2000", "passkey_3000"])
     func greedyAgreement(prompt name: String) throws {
@@ -34,7 +35,7 @@ struct PressGreedyTests {
         let ids = p.context_ids + p.question_ids
         let model = try TestModel.get()
         let runs = file.runs.filter { $0.prompt == name }
-        #expect(runs.count >= 5)
+        #expect(runs.count >= 6)
         for run in runs {
             #expect(run.n == ids.count)
             var policy: BudgetedPolicy?
