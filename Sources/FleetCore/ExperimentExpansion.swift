@@ -158,6 +158,11 @@ public enum ExperimentExpansion {
         }
     }
 
+    /// The first dataset of a LongBench-format sweep that is not a RULER task (nil: all are).
+    private static func firstNonRULERDataset(_ spec: ExperimentSpec) -> String? {
+        (spec.longbench?.datasets ?? []).map(\.dataset).first { TaskFamily.of(dataset: $0) != .ruler }
+    }
+
     /// A follow-up question (`question_index`) is a RULER record numbered 2…k that names its
     /// lead's prompt; an experiment asking k questions per context takes none numbered above k.
     private static func validateFollowUp(_ sample: SampleSpec, index: Int, questions: Int?) throws(ExperimentSpecError) {
@@ -226,8 +231,7 @@ public enum ExperimentExpansion {
         if spec.question == .afterCompression, spec.benchmark != .needle {
             // LongBench templates put instructions and questions on both sides of the context;
             // the needle's and RULER's prompts have one question after one context.
-            let notRULER = (spec.longbench?.datasets ?? []).map(\.dataset).filter { TaskFamily.of(dataset: $0) != .ruler }
-            if let dataset = notRULER.first {
+            if let dataset = firstNonRULERDataset(spec) {
                 throw ExperimentSpecError(field: "spec.question",
                                           reason: "after-compression is supported for the needle and RULER (ruler_<task>) only, got \(dataset)")
             }
@@ -236,10 +240,10 @@ public enum ExperimentExpansion {
             do { try QuestionReuse.validate(k) } catch {
                 throw ExperimentSpecError(field: "spec.questions", reason: "\(error.reason), got \(k)")
             }
-            let notRULER = (spec.longbench?.datasets ?? []).map(\.dataset).filter { TaskFamily.of(dataset: $0) != .ruler }
-            if spec.benchmark != .longbench || !notRULER.isEmpty {
+            let notRULER = firstNonRULERDataset(spec)
+            if spec.benchmark != .longbench || notRULER != nil {
                 throw ExperimentSpecError(field: "spec.questions",
-                                          reason: "several questions per context are asked of RULER records (ruler_<task>) only, got \(notRULER.first ?? spec.benchmark.rawValue)")
+                                          reason: "several questions per context are asked of RULER records (ruler_<task>) only, got \(notRULER ?? spec.benchmark.rawValue)")
             }
         }
         guard spec.maxAttempts >= 1 else {

@@ -151,9 +151,7 @@ struct RULERNiah {
         let queried = Set(lastQueried.map { lastNeedles[$0].key })
         var counts: [String: Int] = [:]
         for needle in lastNeedles { counts[needle.key, default: 0] += 1 }
-        let candidates = lastNeedles.enumerated().filter {
-            !lastQueried.contains($0.offset) && !queried.contains($0.element.key) && counts[$0.element.key] == 1
-        }.map(\.element)
+        let candidates = lastNeedles.filter { !queried.contains($0.key) && counts[$0.key] == 1 }
         guard candidates.count >= k - 1 else {
             throw .invalidArgument(task: task, reason: "questions: \(k) needs \(k - 1) other unambiguous needles, the haystack has \(candidates.count)")
         }
