@@ -52,6 +52,9 @@ void pkv_fill_groups_avx512(pkv_groups_fn table[PKV_TYPE_SLOTS]);
 void pkv_fill_groups_kq_scalar(pkv_groups_fn table[PKV_TYPE_SLOTS]);
 void pkv_fill_groups_kq_avx2(pkv_groups_fn table[PKV_TYPE_SLOTS]);
 void pkv_fill_groups_kq_avx512(pkv_groups_fn table[PKV_TYPE_SLOTS]);
+// AVX-512 VBMI kernels for Q4_K and Q6_K (qdot16_kq_vbmi.c), bit-identical to the AVX-512 ones;
+// they replace those two entries of an AVX-512 table.
+void pkv_fill_groups_kq_vbmi(pkv_groups_fn table[PKV_TYPE_SLOTS]);
 
 // How far ahead of a packed group stream the group kernels prefetch. With the hardware prefetcher
 // alone, 2 Zen 4 threads read the default model's 66 MB of Q4_1 layers at 21 GB/s; prefetching
@@ -94,7 +97,6 @@ void pkv_fill_groups8_scalar(pkv_groups8_fn table[PKV_TYPE_SLOTS]);
 void pkv_fill_groups8_avx2(pkv_groups8_fn table[PKV_TYPE_SLOTS]);
 // AVX512-VNNI with VBMI (vpermb turns four byte slices into one dword per row).
 void pkv_fill_groups8_vnni(pkv_groups8_fn table[PKV_TYPE_SLOTS]);
-int pkv_cpu_has_vbmi(void);
 void pkv_fill_rows8_scalar(pkv_rows8_fn table[PKV_TYPE_SLOTS]);
 void pkv_fill_rows8_avx2(pkv_rows8_fn table[PKV_TYPE_SLOTS]);
 // AVX512-VNNI (vpdpbusd) on 256-bit vectors; needs avx512vl and avx512vnni.

@@ -1,6 +1,7 @@
 // Matrix-vector products on weights kept in their ggml block type (or packed 16 rows at a time),
 // split over the thread pool in 16-row units, with the SIMD variant chosen at run time.
 #include "qdot_internal.h"
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -13,6 +14,8 @@ static void pkv_out_of_memory(const char *what, int64_t bytes) {
 static pkv_rows_fn tables[3][PKV_TYPE_SLOTS];
 static pkv_rows8_fn tables8[3][PKV_TYPE_SLOTS];  // int8-activation kernels (Q4_0, Q4_1, Q8_0)
 static pkv_groups_fn tables16[3][PKV_TYPE_SLOTS]; // packed 16-row groups (every type qpack.c packs)
+static pkv_groups_fn tables16_vbmi[PKV_TYPE_SLOTS]; // AVX-512's, with the VBMI kernels where the CPU has VBMI
+static _Atomic int kq_vbmi_on = 1;
 static pkv_groups8_fn tables8g[3][PKV_TYPE_SLOTS]; // packed groups from int8 activations (K-quants, Q5)
 static int tables_ready;
 static int current_variant = -1;
@@ -61,6 +64,8 @@ static void ensure_tables(void) {
     pkv_fill_groups_kq_scalar(tables16[PKV_VARIANT_SCALAR]);
     pkv_fill_groups_kq_avx2(tables16[PKV_VARIANT_AVX2]);
     pkv_fill_groups_kq_avx512(tables16[PKV_VARIANT_AVX512]);
+    for (int s = 0; s < PKV_TYPE_SLOTS; s++) tables16_vbmi[s] = tables16[PKV_VARIANT_AVX512][s];
+    if (pkv_cpu_has_vbmi()) pkv_fill_groups_kq_vbmi(tables16_vbmi);
     pkv_fill_rows8_scalar(tables8[PKV_VARIANT_SCALAR]);
     pkv_fill_rows8_avx2(tables8[PKV_VARIANT_AVX2]);
     if (pkv_cpu_has_vnni()) pkv_fill_rows8_vnni(tables8[PKV_VARIANT_AVX512]);
@@ -70,6 +75,14 @@ static void ensure_tables(void) {
     if (pkv_cpu_has_vnni() && pkv_cpu_has_vbmi()) pkv_fill_groups8_vnni(tables8g[PKV_VARIANT_AVX512]);
     else pkv_fill_groups8_avx2(tables8g[PKV_VARIANT_AVX512]);
     tables_ready = 1;
+}
+
+int pkv_kq_vbmi_enable(int on) { return atomic_exchange(&kq_vbmi_on, on != 0); }
+int pkv_kq_vbmi_enabled(void) { return atomic_load(&kq_vbmi_on); }
+
+// The fp32 group table of a variant: AVX-512's takes the VBMI kernels unless they are switched off.
+static pkv_groups_fn *groups_table(int variant) {
+    return variant == PKV_VARIANT_AVX512 && atomic_load(&kq_vbmi_on) ? tables16_vbmi : tables16[variant];
 }
 
 int pkv_variant_best(void) {
@@ -194,7 +207,7 @@ void pkv_qmatvec(const pkv_qsegment *segs, int32_t nsegs, int64_t n, const float
         }
         xs = sums;
     }
-    matvec_job job = { segs, nsegs, n, x, xs, int8 ? &x8 : NULL, y, tables[variant], tables8[variant], tables16[variant],
+    matvec_job job = { segs, nsegs, n, x, xs, int8 ? &x8 : NULL, y, tables[variant], tables8[variant], groups_table(variant),
                        tables8g[variant] };
     if (rows * n < PKV_PARALLEL_MIN_MACS) matvec_part(&job, 0, units);
     else pkv_parallel_for(units, matvec_part, &job);
@@ -216,7 +229,11 @@ const char *pkv_product_kernel_name(int type, int packed, int activations, int v
     if (activations == PKV_ACTIVATIONS_INT8 && packed && tables8g[variant][slot])
         return names[variant == PKV_VARIANT_AVX512 && !(vnni && pkv_cpu_has_vbmi()) ? PKV_VARIANT_AVX2 : variant][0];
     if (activations == PKV_ACTIVATIONS_INT8 && tables8[variant][slot]) return names[row][1];
-    if (packed && tables16[variant][slot]) return names[variant][2];
+    if (packed && groups_table(variant)[slot]) {
+        if (variant == PKV_VARIANT_AVX512 && groups_table(variant)[slot] != tables16[variant][slot])
+            return "avx512-vbmi packed groups";
+        return names[variant][2];
+    }
     return names[variant][3];
 }
 

@@ -112,6 +112,12 @@ const char *pkv_int8_kernel_name(int variant);
 // The kernel a product on weights of ggml type `type` (packed into 16-row groups or not) runs
 // in a mode and variant (-1: the current one), e.g. "avx512-vnni int8 packed groups".
 const char *pkv_product_kernel_name(int type, int packed, int activations, int variant);
+// Whether AVX-512 fp32 products of packed Q4_K and Q6_K groups take the VBMI kernels (on by
+// default; used only where the CPU has VBMI). Those are bit-identical to the plain AVX-512 ones,
+// which switching them off runs, so tests and benchmarks can compare both on one CPU. Returns the
+// previous setting.
+int pkv_kq_vbmi_enable(int on);
+int pkv_kq_vbmi_enabled(void);
 
 // y = W·x, W the stacked segments with n columns. `variant` and `activations` -1 use the current.
 void pkv_qmatvec(const pkv_qsegment *segs, int32_t nsegs, int64_t n, const float *x, float *y, int variant,
@@ -163,5 +169,7 @@ void pkv_f16_to_f32_rows(const uint16_t *src, float *dst, int64_t n);
 // ---- CPU features --------------------------------------------------------------------
 // 2 = AVX-512 F/BW/DQ/VL, 1 = AVX2+FMA, 0 = baseline.
 int pkv_cpu_level(void);
+// Whether the CPU has AVX-512 VBMI (vpermb), which the VBMI kernels need.
+int pkv_cpu_has_vbmi(void);
 
 #endif

@@ -33,6 +33,10 @@ public enum KernelRuntime {
     /// Forces a variant (`scalar`, `avx2`, `avx512`); unset means the best the CPU has.
     public static let variantVariable = "PYRAMIDKV_KERNEL"
 
+    /// `off` runs the plain AVX-512 K-quant kernels in place of the VBMI ones (same bits; for
+    /// comparing their speed), `on` is the default.
+    public static let kQuantVBMIVariable = "PYRAMIDKV_KQ_VBMI"
+
     /// Sets decode's activation precision (`f32`, `int8`).
     public static let activationsVariable = "PYRAMIDKV_ACTIVATIONS"
 
@@ -78,6 +82,13 @@ public enum KernelRuntime {
             }
             activations = a
         }
+        if let raw = env[kQuantVBMIVariable], !raw.isEmpty {
+            switch raw.lowercased() {
+            case "on": kQuantVBMI = true
+            case "off": kQuantVBMI = false
+            default: throw EngineError.invalidArgument(name: kQuantVBMIVariable, value: raw, reason: "expected on or off")
+            }
+        }
         guard let raw = env[variantVariable], !raw.isEmpty else { return }
         guard let v = KernelVariant(rawValue: raw.lowercased()) else {
             throw EngineError.kernelUnknown(variable: variantVariable, value: raw, known: KernelVariant.allCases.map(\.rawValue))
@@ -107,4 +118,15 @@ public enum KernelRuntime {
     }
 
     public static var threads: Int { Int(pkv_pool_threads()) }
+
+    /// Whether AVX-512's fp32 products of packed Q4_K and Q6_K take the VBMI kernels where the CPU
+    /// has VBMI (the default). They give the plain AVX-512 kernels' bits, so this changes speed
+    /// only; tests and `bench` switch it to compare the two on one CPU.
+    public static var kQuantVBMI: Bool {
+        get { pkv_kq_vbmi_enabled() != 0 }
+        set { _ = pkv_kq_vbmi_enable(newValue ? 1 : 0) }
+    }
+
+    /// Whether this CPU has AVX-512 VBMI (vpermb), which the K-quant kernels above need.
+    public static var hasVBMI: Bool { pkv_cpu_has_vbmi() != 0 }
 }
