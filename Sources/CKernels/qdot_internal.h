@@ -59,12 +59,17 @@ void pkv_fill_groups_kq_vbmi(pkv_groups_fn table[PKV_TYPE_SLOTS]);
 // How far ahead of a packed group stream the group kernels prefetch. With the hardware prefetcher
 // alone, 2 Zen 4 threads read the default model's 66 MB of Q4_1 layers at 21 GB/s; prefetching
 // 4 KB ahead they read 30 (0.5–8 KB were tried; 4–8 KB did best).
+#ifndef PKV_GROUP_PREFETCH_AHEAD
 #define PKV_GROUP_PREFETCH_AHEAD 4096
+#endif
+#ifndef PKV_GROUP_PREFETCH_LOCALITY
+#define PKV_GROUP_PREFETCH_LOCALITY 3
+#endif
 // Prefetches one packed block's `bytes` that lie PKV_GROUP_PREFETCH_AHEAD past b. Past a
 // matrix's end this touches nothing it needs, and a prefetch never faults.
 static inline void pkv_prefetch_ahead(const uint8_t *b, int64_t bytes) {
     const uintptr_t at = (uintptr_t)b + PKV_GROUP_PREFETCH_AHEAD;
-    for (int64_t l = 0; l < bytes; l += 64) __builtin_prefetch((const void *)(at + (uintptr_t)l), 0, 3);
+    for (int64_t l = 0; l < bytes; l += 64) __builtin_prefetch((const void *)(at + (uintptr_t)l), 0, PKV_GROUP_PREFETCH_LOCALITY);
 }
 
 // x quantized per 32-element block for the int8-activation kernels (as llama.cpp's Q8 activations):

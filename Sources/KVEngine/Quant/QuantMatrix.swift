@@ -31,7 +31,7 @@ public final class QuantMatrix: @unchecked Sendable {
             var packed: UnsafeRawPointer?
             if pack, pkv_pack_supported(Int32(t.type.rawValue), Int64(rows)) != 0 {
                 let bytes = rows * rowBytes
-                let buffer = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+                let buffer = PackedWeightBuffer.allocate(bytes: bytes)
                 pkv_pack16(Int32(t.type.rawValue), data, Int64(rows), Int64(rowBytes), buffer)
                 gguf.releasePages(of: data, count: bytes)
                 buffers.append(buffer)
