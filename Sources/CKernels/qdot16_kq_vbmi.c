@@ -45,7 +45,8 @@ static int q4_k_shift(int64_t e) { return (int)(8 * (e % 4) + 4 * ((e / 32) % 2)
 // Q6_K: quarter offsets are multiples of 4, so element e comes from slice byte e % 4 of its dword.
 static int q6_k_shift(int64_t e) { return (int)(8 * (e % 4)); }
 
-#define VBMI_STACK_FLOATS 16384
+// 32 KiB of stack at most (Dispatch threads have 512 KiB); wider products take the heap.
+#define VBMI_STACK_FLOATS 8192
 
 static void groups_q4_k_vbmi(const uint8_t *g, int64_t rb, int64_t n, const float *x, const float *xs, float *y,
                              int64_t groups) {
