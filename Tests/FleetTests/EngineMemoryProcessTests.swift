@@ -56,6 +56,15 @@ struct EngineMemoryProcessTests {
         #expect(r.stderr.contains("PYRAMIDKV_KERNEL=sse9: unknown kernel variant"), "\(r.stderr)")
     }
 
+    @Test("PYRAMIDKV_KQ_VBMI takes on or off; anything else is refused with the variable named")
+    func kQuantVBMISwitch() throws {
+        let bad = try Self.bench(kernel: nil, environment: [KernelRuntime.kQuantVBMIVariable: "maybe"])
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("PYRAMIDKV_KQ_VBMI = maybe: expected on or off"), "\(bad.stderr)")
+        let off = try Self.bench(kernel: nil, environment: [KernelRuntime.kQuantVBMIVariable: "off"])
+        #expect(off.report != nil, "\(off.stderr)")
+    }
+
     @Test("--activations int8 runs the integer kernels and the bench says which; f32 is the default")
     func int8Activations() throws {
         let plain = try #require(try Self.bench(kernel: nil).report)

@@ -121,7 +121,7 @@ public enum KernelRuntime {
 
     /// Whether AVX-512's fp32 products of packed Q4_K and Q6_K take the VBMI kernels where the CPU
     /// has VBMI (the default). They give the plain AVX-512 kernels' bits, so this changes speed
-    /// only; tests and `bench` switch it to compare the two on one CPU.
+    /// only; tests and `PYRAMIDKV_KQ_VBMI=off` switch it to compare the two on one CPU.
     public static var kQuantVBMI: Bool {
         get { pkv_kq_vbmi_enabled() != 0 }
         set { _ = pkv_kq_vbmi_enable(newValue ? 1 : 0) }
