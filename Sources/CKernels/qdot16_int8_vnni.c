@@ -8,14 +8,8 @@
 #pragma clang attribute push(__attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx512vnni,avx512vbmi,fma,f16c"))), apply_to = function)
 #define KQ_NAME(x) x##_vnni
 #include "qdot16_kq_vec512.h"
-
-// Output byte 4r + j takes slice j's byte r.
-static inline __m512i i8_transpose_index(void) {
-    return _mm512_set_epi8(63, 47, 31, 15, 62, 46, 30, 14, 61, 45, 29, 13, 60, 44, 28, 12, 59, 43, 27, 11, 58, 42, 26, 10,
-                           57, 41, 25, 9, 56, 40, 24, 8, 55, 39, 23, 7, 54, 38, 22, 6, 53, 37, 21, 5, 52, 36, 20, 4, 51, 35,
-                           19, 3, 50, 34, 18, 2, 49, 33, 17, 1, 48, 32, 16, 0);
-}
-#define I8_T4(b, k, h) _mm512_permutexvar_epi8(i8_transpose_index(), _mm512_loadu_si512((const void *)KQ_SLICE(b, k, 0)))
+#include "qdot16_slices4_vbmi.h"
+#define I8_T4(b, k, h) PKV_SLICES4(b, k)
 static inline int32_t i8_rd32(const int8_t *p) { int32_t v; __builtin_memcpy(&v, p, 4); return v; }
 #define I8_DOT(acc, u, p) _mm512_dpbusd_epi32(acc, u, _mm512_set1_epi32(i8_rd32(p)))
 // Bits 0–3 → bit 4 of bytes 0–3, by a 16-entry table (vpermd reads the index's low 4 bits).

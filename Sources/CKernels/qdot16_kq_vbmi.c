@@ -14,14 +14,8 @@
 #define KQ_NAME(x) x##_vbmi
 #include "qdot16_kq_vec512.h"
 #include "qdot16_kq_scales.h"
+#include "qdot16_slices4_vbmi.h"
 
-// Output byte 4r + j takes slice j's byte r: dword r holds byte r of four consecutive slices.
-static inline __m512i vbmi_transpose_index(void) {
-    return _mm512_set_epi8(63, 47, 31, 15, 62, 46, 30, 14, 61, 45, 29, 13, 60, 44, 28, 12, 59, 43, 27, 11, 58, 42, 26, 10,
-                           57, 41, 25, 9, 56, 40, 24, 8, 55, 39, 23, 7, 54, 38, 22, 6, 53, 37, 21, 5, 52, 36, 20, 4, 51, 35,
-                           19, 3, 50, 34, 18, 2, 49, 33, 17, 1, 48, 32, 16, 0);
-}
-#define VBMI_T4(b, k) _mm512_permutexvar_epi8(vbmi_transpose_index(), _mm512_loadu_si512((const void *)KQ_SLICE(b, k, 0)))
 // c ? a : b, bit by bit.
 #define VBMI_SELECT(c, a, b) _mm512_ternarylogic_epi32(a, b, c, 0xE4)
 
@@ -67,7 +61,7 @@ static void groups_q4_k_vbmi(const uint8_t *g, int64_t rb, int64_t n, const floa
                 const float *xl = xb + 64 * c, *xh = xl + 32;
                 __m512 lo0 = _mm512_setzero_ps(), lo1 = lo0, hi0 = lo0, hi1 = lo0;
                 for (int l = 0; l < 32; l += 4) {
-                    const __m512i w = VBMI_T4(b, 12 + 32 * c + l);
+                    const __m512i w = PKV_SLICES4(b, 12 + 32 * c + l);
                     // Slices l, l+1, l+2, l+3 in the portable body's accumulator order.
 #define Q4K_STEP(j, LO, HI)                                                                                     \
     LO = _mm512_fmadd_ps(_mm512_cvtepu32_ps(_mm512_and_si512(w, _mm512_set1_epi32(0x0F << (8 * j)))),         \
@@ -111,8 +105,8 @@ static void groups_q6_k_vbmi(const uint8_t *g, int64_t rb, int64_t n, const floa
                 for (int half = 0; half < 2; half++) {
                     __m512 a1 = _mm512_setzero_ps(), a2 = a1, a3 = a1, a4 = a1;
                     for (int l = 16 * half; l < 16 * half + 16; l += 4) {
-                        const __m512i A = VBMI_T4(b, 64 * t + l), C = VBMI_T4(b, 64 * t + l + 32);
-                        const __m512i H = VBMI_T4(b, 128 + 32 * t + l);
+                        const __m512i A = PKV_SLICES4(b, 64 * t + l), C = PKV_SLICES4(b, 64 * t + l + 32);
+                        const __m512i H = PKV_SLICES4(b, 128 + 32 * t + l);
                         // Byte j of each: the weight's low nibble, then the two high bits at bits 4–5.
                         const __m512i q1 = VBMI_SELECT(nibbles, A, _mm512_slli_epi32(H, 4));
                         const __m512i q2 = VBMI_SELECT(nibbles, C, _mm512_slli_epi32(H, 2));
