@@ -18,13 +18,13 @@
 // One activation row's quantized views.
 typedef struct {
     const int8_t *q;
-    const float *d, *sum;
+    const float *d, *dqsum;
     const int32_t *qsum, *qsum16;
 } KQ_NAME(xrow);
 
 I8_INLINE KQ_NAME(xrow) KQ_NAME(row_of)(const pkv_xq8 *x, int64_t n, int64_t t) {
     const int64_t nb = n / 32;
-    return (KQ_NAME(xrow)){ x->q + t * n, x->d + t * nb, x->sum + t * nb, x->qsum + t * nb, x->qsum16 + 2 * t * nb };
+    return (KQ_NAME(xrow)){ x->q + t * n, x->d + t * nb, x->dqsum + t * nb, x->qsum + t * nb, x->qsum16 + 2 * t * nb };
 }
 
 // Activation rows t0 … t0 + R − 1: their views, and zeroed accumulators; and their products stored.
@@ -78,7 +78,7 @@ I8_INLINE void KQ_NAME(k45_rows)(int five, int R, const uint8_t *g, int64_t rb, 
             for (int r = 0; r < R; r++) {
                 acc[r] = KQ_FMA(KQ_CVT(lo_acc[r]), KQ_MUL(s_lo, KQ_BF(xr[r].d + xb)), acc[r]);
                 acc[r] = KQ_FMA(KQ_CVT(hi_acc[r]), KQ_MUL(s_hi, KQ_BF(xr[r].d + xb + 1)), acc[r]);
-                acc[r] = KQ_SUB(acc[r], KQ_ADD(KQ_MUL(m_lo, KQ_BF(xr[r].sum + xb)), KQ_MUL(m_hi, KQ_BF(xr[r].sum + xb + 1))));
+                acc[r] = KQ_SUB(acc[r], KQ_ADD(KQ_MUL(m_lo, KQ_BF(xr[r].dqsum + xb)), KQ_MUL(m_hi, KQ_BF(xr[r].dqsum + xb + 1))));
             }
         }
     }
@@ -134,7 +134,7 @@ I8_INLINE void KQ_NAME(q6k_rows)(int R, const uint8_t *g, int64_t rb, int64_t n,
 }
 
 // Q5_0 and Q5_1: the 32-bit qh (payload slices 0–3) gives each element its fifth bit; Q5_0's
-// quants are offset by 16, taken off through x's block quant sum; Q5_1's min meets x's fp32 sum.
+// quants are offset by 16, taken off through x's block quant sum; Q5_1's min meets x's quantized block sum.
 I8_INLINE void KQ_NAME(q5_rows)(int with_min, int R, const uint8_t *g, int64_t rb, int64_t n, const pkv_xq8 *x,
                                 int64_t t0, float *y, int64_t ldy, int h) {
     (void)rb;
@@ -162,7 +162,7 @@ I8_INLINE void KQ_NAME(q5_rows)(int with_min, int R, const uint8_t *g, int64_t r
         for (int r = 0; r < R; r++) {
             const kq_vi dot = with_min ? s[r] : KQ_SUBI(s[r], KQ_I(16 * xr[r].qsum[i]));
             acc[r] = KQ_FMA(KQ_CVT(dot), KQ_MUL(d, KQ_BF(xr[r].d + i)), acc[r]);
-            if (with_min) acc[r] = KQ_FMA(KQ_F16(b + 16 * 20 + 32 + 2 * h), KQ_BF(xr[r].sum + i), acc[r]);
+            if (with_min) acc[r] = KQ_FMA(KQ_F16(b + 16 * 20 + 32 + 2 * h), KQ_BF(xr[r].dqsum + i), acc[r]);
         }
     }
     KQ_NAME(rows_end)(R, acc, y, t0, ldy, h);

@@ -88,8 +88,8 @@ static void block_to_ints(int type, const uint8_t *b, block_ints *o) {
     }
 }
 
-// Σ over sub-blocks of scale · dx · Σ q·xq, less min · Σx (the sub-block's fp32 sum; a sub-block
-// with a min is a whole 32-element block of x).
+// Σ over sub-blocks of scale · dx · Σ q·xq, less min · dx·Σxq (the quantized sub-block's sum; a
+// sub-block with a min is a whole 32-element block of x).
 static void groups8_by_blocks(int type, const uint8_t *g, int64_t rb, int64_t n, const pkv_xq8 *x, int64_t rows_x,
                               float *y, int64_t ldy, int64_t groups) {
     pkv_pack_shape s;
@@ -101,7 +101,7 @@ static void groups8_by_blocks(int type, const uint8_t *g, int64_t rb, int64_t n,
         for (int r = 0; r < PKV_PACK_ROWS; r++)
             for (int64_t t = 0; t < rows_x; t++) {
                 const int8_t *xq = x->q + t * n;
-                const float *xd = x->d + t * xblocks, *xsum = x->sum + t * xblocks;
+                const float *xd = x->d + t * xblocks, *xsum = x->dqsum + t * xblocks;
                 float acc = 0.0f;
                 for (int64_t i = 0; i < blocks; i++) {
                     pkv_unpack_block(&s, g + i * PKV_PACK_ROWS * s.block_bytes, r, block);

@@ -34,7 +34,7 @@ static void rows8_q4_0(const uint8_t *w, int64_t rb, int64_t n, const pkv_xq8 *x
     }
 }
 
-// One Q4_1 block into acc; the min term (m · Σx, exact fp32) accumulates apart.
+// One Q4_1 block into acc; the min term (m · d·Σq, the quantized block's sum) accumulates apart.
 static inline __m256 q4_1_block(const uint8_t *b, __m256i xq, float dx, float xsum, __m256 acc, float *mins) {
     const __m256i s = dot_u8s8(nibbles(b + 4), xq);
     int32_t dm_bits;
@@ -52,8 +52,8 @@ static void rows8_q4_1(const uint8_t *w, int64_t rb, int64_t n, const pkv_xq8 *x
         float m0 = 0.0f, m1 = 0.0f;
         for (int64_t i = 0; i < n / 32; i++, b0 += 20, b1 += 20) {
             const __m256i xq = _mm256_loadu_si256((const __m256i *)(x->q + 32 * i));
-            a0 = q4_1_block(b0, xq, x->d[i], x->sum[i], a0, &m0);
-            a1 = q4_1_block(b1, xq, x->d[i], x->sum[i], a1, &m1);
+            a0 = q4_1_block(b0, xq, x->d[i], x->dqsum[i], a0, &m0);
+            a1 = q4_1_block(b1, xq, x->d[i], x->dqsum[i], a1, &m1);
         }
         y[r] = hsum8(a0) + m0;
         y[r + 1] = hsum8(a1) + m1;
@@ -63,7 +63,7 @@ static void rows8_q4_1(const uint8_t *w, int64_t rb, int64_t n, const pkv_xq8 *x
         __m256 a0 = _mm256_setzero_ps();
         float m0 = 0.0f;
         for (int64_t i = 0; i < n / 32; i++, b0 += 20)
-            a0 = q4_1_block(b0, _mm256_loadu_si256((const __m256i *)(x->q + 32 * i)), x->d[i], x->sum[i], a0, &m0);
+            a0 = q4_1_block(b0, _mm256_loadu_si256((const __m256i *)(x->q + 32 * i)), x->d[i], x->dqsum[i], a0, &m0);
         y[r] = hsum8(a0) + m0;
     }
 }

@@ -8,7 +8,7 @@ static int64_t round64(int64_t v) { return (v + 63) / 64 * 64; }
 
 int64_t pkv_xq8_bytes(int64_t n, int64_t rows) {
     const int64_t blocks = rows * (n / 32);
-    return round64(rows * n) + round64(blocks * 4) * 3 + round64(blocks * 2 * 4);
+    return round64(rows * n) + round64(blocks * 4) * 4 + round64(blocks * 2 * 4);
 }
 
 typedef struct {
@@ -21,10 +21,12 @@ typedef struct {
 static void quantize_part(void *ctx, int64_t begin, int64_t end) {
     const quantize_job *j = ctx;
     const int64_t per_row = j->n / 32;
-    for (int64_t t = begin; t < end; t++)
-        pkv_quantize_x8(j->x + t * j->ldx, j->n, (int8_t *)j->out.q + t * j->n, (float *)j->out.d + t * per_row,
-                        (float *)j->out.sum + t * per_row, (int32_t *)j->out.qsum + t * per_row,
-                        (int32_t *)j->out.qsum16 + 2 * t * per_row);
+    for (int64_t t = begin; t < end; t++) {
+        const int64_t b0 = t * per_row;
+        pkv_quantize_x8(j->x + t * j->ldx, j->n, (int8_t *)j->out.q + t * j->n, (float *)j->out.d + b0,
+                        (float *)j->out.sum + b0, (int32_t *)j->out.qsum + b0, (int32_t *)j->out.qsum16 + 2 * b0);
+        for (int64_t b = b0; b < b0 + per_row; b++) ((float *)j->out.dqsum)[b] = j->out.d[b] * (float)j->out.qsum[b];
+    }
 }
 
 pkv_xq8 pkv_xq8_quantize(const float *x, int64_t ldx, int64_t n, int64_t rows, void *buf) {
@@ -36,6 +38,8 @@ pkv_xq8 pkv_xq8_quantize(const float *x, int64_t ldx, int64_t n, int64_t rows, v
     out.d = (const float *)p;
     p += round64(blocks * 4);
     out.sum = (const float *)p;
+    p += round64(blocks * 4);
+    out.dqsum = (const float *)p;
     p += round64(blocks * 4);
     out.qsum = (const int32_t *)p;
     p += round64(blocks * 4);
@@ -70,7 +74,7 @@ static void rows8_q4_1(const uint8_t *w, int64_t rb, int64_t n, const pkv_xq8 *x
             int32_t s = 0;
             for (int j = 0; j < 16; j++) s += (b[4 + j] & 0x0f) * xq[j] + (b[4 + j] >> 4) * xq[j + 16];
             acc += pkv_f16_to_f32(pkv_rd16(b)) * x->d[i] * (float)s;
-            mins += pkv_f16_to_f32(pkv_rd16(b + 2)) * x->sum[i];
+            mins += pkv_f16_to_f32(pkv_rd16(b + 2)) * x->dqsum[i];
         }
         y[r] = acc + mins;
     }

@@ -37,7 +37,7 @@ public struct JobSpec: Codable, Sendable, Hashable {
     /// The numerics mode the job runs in.
     public var numerics: ActivationPrecision { activations ?? .f32 }
 
-    public init(benchmark: Benchmark, modelSha256: String, engineVersion: String = EngineVersion.current,
+    public init(benchmark: Benchmark, modelSha256: String, engineVersion: String? = nil,
                 policy: PolicyConfig, budget: Int, dataset: String, datasetVersion: String,
                 promptTemplate: String, applyChatTemplate: Bool, maxLength: Int?, maxNewTokens: Int,
                 stop: [String], needle: NeedleSettings?, sampleIds: [String], activations: ActivationPrecision? = nil,
@@ -45,7 +45,8 @@ public struct JobSpec: Codable, Sendable, Hashable {
         self.questions = questions.flatMap { $0 > 1 ? $0 : nil }
         self.benchmark = benchmark
         self.modelSha256 = modelSha256
-        self.engineVersion = engineVersion
+        // The numerics version of the job's mode unless given (a key rebuilt from a stored spec).
+        self.engineVersion = engineVersion ?? EngineVersion.of(activations ?? .f32)
         self.policy = policy
         self.budget = budget
         self.dataset = dataset

@@ -1,18 +1,30 @@
-/// Worker → coordinator: "give me a job". Only jobs for models the worker holds are offered.
+import PolicySpec
+
+/// Worker → coordinator: "give me a job". Only jobs for models the worker holds, keyed with
+/// numerics it runs, are offered.
 public struct LeaseRequest: Codable, Sendable, Hashable {
     public var workerId: String
     public var hardware: HardwareClass
     /// sha256 of each model file the worker holds.
     public var models: [String]
+    /// The numerics versions the worker runs, one per mode (`EngineNumerics.all`): it is leased
+    /// only jobs keyed with one of them. A worker that sends none (older builds) runs
+    /// `hardware.engine_version` alone.
+    public var engineVersions: [String]?
 
-    public init(workerId: String, hardware: HardwareClass, models: [String]) {
+    public init(workerId: String, hardware: HardwareClass, models: [String],
+                engineVersions: [String]? = EngineNumerics.all) {
         self.workerId = workerId
         self.hardware = hardware
         self.models = models
+        self.engineVersions = engineVersions
     }
 
+    /// The versions whose jobs this worker may run.
+    public var runnableVersions: [String] { engineVersions ?? [hardware.engineVersion] }
+
     private enum CodingKeys: String, CodingKey {
-        case workerId = "worker_id", hardware, models
+        case workerId = "worker_id", hardware, models, engineVersions = "engine_versions"
     }
 }
 

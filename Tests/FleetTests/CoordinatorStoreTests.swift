@@ -1,6 +1,7 @@
 import Coordinator
 import FleetCore
 import Foundation
+import PolicySpec
 import Testing
 import TestSupport
 
@@ -90,6 +91,27 @@ import TestSupport
         #expect(try await store.lease(leaseRequest("w1", models: [String(repeating: "0", count: 64)])) == nil)
         #expect(try await store.lease(leaseRequest("w1", models: [])) == nil)
         #expect(try await store.lease(leaseRequest("w1")) != nil)
+    }
+
+    @Test func onlyJobsKeyedWithNumericsTheWorkerRunsAreOffered() async throws {
+        let store = try openStore()
+        var fast = needleSpec(policies: [.snapkv], budgets: [64, 128])  // two jobs
+        fast.activations = .int8
+        _ = try await store.submit(SubmitRequest(spec: fast))
+        // A build whose fast mode has other numerics, announcing only the exact version: nothing.
+        let exactOnly = LeaseRequest(workerId: "w1", hardware: testHardware, models: [modelHash],
+                                     engineVersions: [EngineNumerics.exact])
+        #expect(try await store.lease(exactOnly) == nil)
+        // A worker that sends no list (older builds) runs its hardware's engine_version alone.
+        var legacy = testHardware
+        legacy.engineVersion = EngineNumerics.exact
+        #expect(try await store.lease(LeaseRequest(workerId: "w2", hardware: legacy, models: [modelHash], engineVersions: nil)) == nil)
+        legacy.engineVersion = EngineNumerics.fast
+        let old = try #require(try await store.lease(LeaseRequest(workerId: "w2", hardware: legacy, models: [modelHash],
+                                                                   engineVersions: nil)))
+        #expect(old.spec.engineVersion == EngineNumerics.fast && old.spec.numerics == .int8)
+        let lease = try #require(try await store.lease(leaseRequest("w3")))
+        #expect(lease.spec.engineVersion == EngineNumerics.fast)
     }
 
     @Test func predictionsAreIdempotentAndFencedByTheLeaseToken() async throws {

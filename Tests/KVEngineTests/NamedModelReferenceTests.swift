@@ -84,11 +84,12 @@ struct NamedModelReferenceTests {
     /// The bf16 band, per model over its prompts: fast mode is inside when its largest top-20
     /// logit difference from fp32 is no larger than bf16's largest, it agrees on the top-1 token
     /// at least as often, and its greedy continuations agree with fp32's for at least as many
-    /// leading tokens in all. Measured: every model matches bf16 on top-1 and greedy agreement,
-    /// and every one is outside on the largest logit difference (SmolLM2 0.67 vs 0.22, Qwen 0.5B
-    /// 0.22 vs 0.17, Qwen 1.5B 0.21 vs 0.15), so results are measured in exact mode and the
-    /// README says so. The first two parts are held here, the third within 3× of bf16's (a
-    /// regression guard); the verdict is printed.
+    /// leading tokens in all. Both Qwen models are held inside (measured with fast numerics
+    /// 0.3.0: 0.116 vs bf16 0.166 on the 0.5B, 0.077 vs 0.146 on the 1.5B). SmolLM2 is outside on
+    /// the largest difference alone (0.30 vs 0.22), from its one prompt under 16 tokens (the
+    /// others prefill in fp32: Q4_1 has no int8 group kernel), where its massive activations
+    /// (|x| ≈ 2,800 entering a down projection) coarsen their 32-blocks; there top-1 and greedy
+    /// are held and the difference within 1.5× of bf16's (a regression guard). The verdict is printed.
     @Test("fast mode (int8 activations) against the bf16 band", arguments: NamedModelReferenceTests.models)
     func fastAgainstBF16Band(name: String) throws {
         let f = try Self.fixture(name)
@@ -110,10 +111,17 @@ struct NamedModelReferenceTests {
         print("fast mode vs bf16 band, \(name): \(summary)\n  " + lines.joined(separator: "\n  "))
         #expect(fastTop1 >= bandTop1, "\(name): int8 agrees on top-1 less often than bf16 (\(summary))")
         #expect(fastAgree >= bandAgree, "\(name): int8 greedy agreement below bf16's (\(summary))")
-        #expect(fastDelta <= 3 * bandDelta, "\(name): int8 top-20 Δ more than 3× bf16's (\(summary))")
         let within = fastDelta <= bandDelta && fastTop1 >= bandTop1 && fastAgree >= bandAgree
+        if Self.outsideOnLargestDelta.contains(name) {
+            #expect(fastDelta <= 1.5 * bandDelta, "\(name): int8 top-20 Δ more than 1.5× bf16's (\(summary))")
+        } else {
+            #expect(within, "\(name): fast mode outside the bf16 band (\(summary))")
+        }
         print("fast mode \(within ? "inside" : "outside") the bf16 band for \(name)")
     }
+
+    /// Models measured outside the band on the largest logit difference only (see above).
+    static let outsideOnLargestDelta: Set = ["smollm2-135m-instruct"]
 
     static func pkvArgmax(_ x: [Float]) -> Int32 { Int32(x.indices.max { x[$0] < x[$1] } ?? 0) }
 }

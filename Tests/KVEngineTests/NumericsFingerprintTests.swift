@@ -6,13 +6,15 @@ import TestSupport
 
 /// Numerics that version themselves: the output bits of every kernel variant this CPU runs, in
 /// both numerics modes, hashed into one fingerprint per (variant, mode) and pinned in
-/// Fixtures/numerics.json with the `EngineNumerics.version` they belong to. The bits come from
+/// Fixtures/numerics.json with the version of their mode (`EngineNumerics.version(mode)`) they belong to. The bits come from
 /// the tiny architecture models (prefill by sgemm and fused attention, prefill row by row, decode
 /// steps) and from a product of every weight type, packed and not, one row and several.
-/// When they move, the version must move: a job key names the numerics its results came from.
+/// When a mode's bits move, that mode's version must move: a job key names the numerics its
+/// results came from.
 @Suite("Numerics fingerprint", .serialized)
 struct NumericsFingerprintTests {
-    struct Pinned: Codable { var version: String; var fingerprints: [String: String] }
+    /// Each mode's version, and the fingerprints ("variant/mode") pinned under it.
+    struct Pinned: Codable { var versions: [String: String]; var fingerprints: [String: String] }
 
     static let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("Fixtures/numerics.json")
@@ -80,28 +82,38 @@ struct NumericsFingerprintTests {
             }
         }
         if ProcessInfo.processInfo.environment[Self.updateVariable] == "1" {
-            var pinned = (try? JSONDecoder().decode(Pinned.self, from: Data(contentsOf: Self.file))) ?? Pinned(version: "", fingerprints: [:])
-            if pinned.version != EngineNumerics.version { pinned = Pinned(version: EngineNumerics.version, fingerprints: [:]) }
+            var pinned = (try? JSONDecoder().decode(Pinned.self, from: Data(contentsOf: Self.file))) ?? Pinned(versions: [:], fingerprints: [:])
+            for mode in ActivationPrecision.allCases where pinned.versions[mode.rawValue] != EngineNumerics.version(mode) {
+                // A mode's new version starts with no fingerprints: other CPUs record theirs anew.
+                pinned.fingerprints = pinned.fingerprints.filter { !$0.key.hasSuffix("/\(mode.rawValue)") }
+                pinned.versions[mode.rawValue] = EngineNumerics.version(mode)
+            }
             pinned.fingerprints.merge(computed) { $1 }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             try encoder.encode(pinned).write(to: Self.file)
-            print("numerics fingerprints of \(EngineNumerics.version) recorded in \(Self.file.path): \(computed)")
+            print("numerics fingerprints of \(pinned.versions) recorded in \(Self.file.path): \(computed)")
             return
         }
         let pinned = try JSONDecoder().decode(Pinned.self, from: try Fixtures.data("numerics.json"))
         let record = "\(Self.updateVariable)=1 swift test --filter NumericsFingerprintTests"
-        #expect(pinned.version == EngineNumerics.version,
-                "Fixtures/numerics.json pins version \(pinned.version), the engine is \(EngineNumerics.version): record it (\(record))")
-        guard pinned.version == EngineNumerics.version else { return }
-        for (key, value) in computed.sorted(by: { $0.key < $1.key }) {
-            let expected = try #require(pinned.fingerprints[key], "no fingerprint pinned for \(key) on this CPU: record it (\(record))")
-            #expect(value == expected, "numerics changed (\(key)): bump EngineNumerics.version, then record (\(record))")
+        for mode in ActivationPrecision.allCases {
+            let version = EngineNumerics.version(mode)
+            guard pinned.versions[mode.rawValue] == version else {
+                Issue.record("Fixtures/numerics.json pins \(mode.rawValue) version \(pinned.versions[mode.rawValue] ?? "none"), the engine's is \(version): record it (\(record))")
+                continue
+            }
+            for (key, value) in computed.sorted(by: { $0.key < $1.key }) where key.hasSuffix("/\(mode.rawValue)") {
+                let expected = try #require(pinned.fingerprints[key], "no fingerprint pinned for \(key) on this CPU: record it (\(record))")
+                #expect(value == expected, "numerics changed (\(key)): bump EngineNumerics' \(mode.rawValue) version, then record (\(record))")
+            }
         }
     }
 
-    @Test("the job key's engine version is the numerics version")
-    func engineVersionIsTheNumericsVersion() {
-        #expect(!EngineNumerics.version.isEmpty && EngineNumerics.version != "0.1.0")
+    @Test("a job's engine version is its mode's numerics version")
+    func engineVersionIsTheModesNumericsVersion() {
+        for mode in ActivationPrecision.allCases {
+            #expect(!EngineNumerics.version(mode).isEmpty && EngineNumerics.version(mode) != "0.1.0")
+        }
     }
 }

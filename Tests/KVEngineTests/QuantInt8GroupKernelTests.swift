@@ -64,7 +64,8 @@ struct QuantInt8GroupKernelTests {
         }
     }
 
-    /// Row r of the model: Σ over sub-blocks of scale·d_x·Σ q·q_x − min·Σx, and Σ of |terms|.
+    /// Row r of the model: Σ over sub-blocks of scale·d_x·Σ q·q_x − min·d_x·Σq_x (the quantized
+    /// block's sum, in fp32 as the kernels form it; a sub-block with a min is a 32-block), and Σ of |terms|.
     static func model(_ raw: UnsafeRawBufferPointer, type: GGMLType, row r: Int, columns n: Int, x: [Float]) -> (Double, Double) {
         let (xq, dx) = QuantInt8KernelTests.quantize(x)
         let rowBytes = n / type.blockSize * type.blockBytes
@@ -74,7 +75,7 @@ struct QuantInt8GroupKernelTests {
             for s in 0..<(type.blockSize / b.sub) {
                 let e0 = i * type.blockSize + s * b.sub
                 let dot = (0..<b.sub).reduce(0) { $0 + b.q[s * b.sub + $1] * xq[e0 + $1] }
-                let xsum = (0..<b.sub).reduce(0.0) { $0 + Double(x[e0 + $1]) }
+                let xsum = Double(dx[e0 / 32] * Float((0..<b.sub).reduce(0) { $0 + xq[e0 + $1] }))
                 let term = b.scale[s] * Double(dx[e0 / 32]) * Double(dot), minTerm = b.min[s] * xsum
                 total += term - minTerm
                 magnitude += abs(term) + abs(minTerm)
@@ -100,6 +101,8 @@ struct QuantInt8GroupKernelTests {
         let raw = f.data(of: try f.tensor("w"))
         let worst = QuantInt8KernelTests.compare(m, x: x, variant: variant) { Self.model(raw, type: type, row: $0, columns: columns, x: x) }
         #expect(worst.model < 1e-5, "\(type.name) \(variant.rawValue): \(worst.model) from the integer model")
+        // The product is the dequantized weights times the quantized x, min terms included.
+        #expect(worst.quantized < 1e-5, "\(type.name) \(variant.rawValue): \(worst.quantized) from the fp32 product on the quantized x")
         #expect(worst.exact < 0.05 * worst.scale, "\(type.name) \(variant.rawValue): \(worst.exact) from fp32 (rows up to \(worst.scale))")
     }
 

@@ -25,7 +25,8 @@ struct QuantInt8KernelTests {
         Double(Float(Float16(bitPattern: UInt16(p[at]) | UInt16(p[at + 1]) << 8)))
     }
 
-    /// Row r of the model: Σ_blocks d_w·d_x·Σ(q_w·q_x) (Q4_0 nibbles less 8), plus m·Σx for Q4_1;
+    /// Row r of the model: Σ_blocks d_w·d_x·Σ(q_w·q_x) (Q4_0 nibbles less 8), plus m·d_x·Σq_x for
+    /// Q4_1 (the min meets the quantized block's sum, in fp32 as the kernels form it);
     /// and Σ of the blocks' |terms|, the scale fp32 rounding of their sum is relative to.
     static func model(_ raw: UnsafeRawBufferPointer, type: GGMLType, row r: Int, columns n: Int, x: [Float]) -> (value: Double, magnitude: Double) {
         let (xq, dx) = quantize(x)
@@ -33,8 +34,8 @@ struct QuantInt8KernelTests {
         var total = 0.0, magnitude = 0.0
         for b in 0..<(n / 32) {
             let at = r * rowBytes + b * blockBytes
-            var dot = 0, xsum = 0.0
-            for k in 0..<32 { xsum += Double(x[32 * b + k]) }
+            var dot = 0
+            let xsum = Double(dx[b] * Float(xq[(32 * b)..<(32 * b + 32)].reduce(0, +)))
             switch type {
             case .q4_0, .q4_1:
                 let qs = at + (type == .q4_0 ? 2 : 4)
@@ -69,28 +70,37 @@ struct QuantInt8KernelTests {
         let raw = f.data(of: try f.tensor("w"))
         let worst = Self.compare(m, x: x, variant: variant) { Self.model(raw, type: type, row: $0, columns: columns, x: x) }
         #expect(worst.model < 1e-5, "\(type.name) \(variant.rawValue): \(worst.model) from the integer model")
+        // The product is the dequantized weights times the quantized x, min terms included.
+        #expect(worst.quantized < 1e-5, "\(type.name) \(variant.rawValue): \(worst.quantized) from the fp32 product on the quantized x")
         // Quantizing x costs at most half a step per element: a loose bound, not a fidelity claim.
         #expect(worst.exact < 0.05 * worst.scale, "\(type.name) \(variant.rawValue): \(worst.exact) from fp32 (rows up to \(worst.scale))")
     }
 
     /// `m` on x with int8 activations on `variant`, against `model` (row → its value and the sum
-    /// of its terms' magnitudes) and against the fp32 product: the worst distance from the model
+    /// of its terms' magnitudes), against the fp32 product on the quantized x (x̂ = d·q), and
+    /// against the fp32 product: the worst distances from the model and from the product on x̂
     /// relative to that magnitude, the worst absolute distance from fp32, and fp32's largest row.
     static func compare(_ m: QuantMatrix, x: [Float], variant: KernelVariant,
-                        model: (Int) -> (Double, Double)) -> (model: Double, exact: Double, scale: Double) {
-        var y = [Float](repeating: .nan, count: m.rows), exact = y
+                        model: (Int) -> (Double, Double)) -> (model: Double, quantized: Double, exact: Double, scale: Double) {
+        let (q, d) = quantize(x)
+        let xhat = q.indices.map { Float(q[$0]) * d[$0 / 32] }
+        var y = [Float](repeating: .nan, count: m.rows), exact = y, onQuantized = y
         x.withUnsafeBufferPointer { xp in
             y.withUnsafeMutableBufferPointer { m.multiply(xp.baseAddress!, into: $0.baseAddress!, variant: variant, activations: .int8) }
             exact.withUnsafeMutableBufferPointer { m.multiply(xp.baseAddress!, into: $0.baseAddress!, variant: variant, activations: .f32) }
         }
-        var worstModel = 0.0, worstExact = 0.0, scale = 0.0
+        xhat.withUnsafeBufferPointer { xp in
+            onQuantized.withUnsafeMutableBufferPointer { m.multiply(xp.baseAddress!, into: $0.baseAddress!, variant: variant, activations: .f32) }
+        }
+        var worstModel = 0.0, worstQuantized = 0.0, worstExact = 0.0, scale = 0.0
         for r in 0..<m.rows {
             let (e, magnitude) = model(r)
             worstModel = max(worstModel, abs(Double(y[r]) - e) / max(1e-6, magnitude))
+            worstQuantized = max(worstQuantized, abs(Double(y[r]) - Double(onQuantized[r])) / max(1e-6, magnitude))
             worstExact = max(worstExact, abs(Double(y[r]) - Double(exact[r])))
             scale = max(scale, abs(Double(exact[r])))
         }
-        return (worstModel, worstExact, scale)
+        return (worstModel, worstQuantized, worstExact, scale)
     }
 
     @Test("types without an int8 kernel stay fp32 under int8 activations, bit for bit")

@@ -2,7 +2,8 @@ import FleetCore
 
 /// The worker side: claim, heartbeat, per-sample posts, complete/fail/release, expiry sweep.
 extension CoordinatorStore {
-    /// Claims the highest-priority queued job for a model the worker holds, in one transaction.
+    /// Claims the highest-priority queued job for a model the worker holds, keyed with numerics
+    /// the worker runs, in one transaction.
     /// Returns nil when none fits.
     public func lease(_ request: LeaseRequest) async throws(StoreError) -> Lease? {
         guard let claimed = try await leaseWire(request) else { return nil }
@@ -16,6 +17,7 @@ extension CoordinatorStore {
         guard !request.workerId.isEmpty else { throw .invalid(field: "worker_id", reason: "must not be empty") }
         let hardware = try json(request.hardware)
         let models = try json(request.models)
+        let versions = try json(request.runnableVersions)
         let token = Self.randomToken()
         return try await write { [self] in
             try recordWorker(request.workerId, hardware: hardware, models: models)
@@ -23,8 +25,9 @@ extension CoordinatorStore {
                 SELECT id, key, spec_json FROM jobs
                 WHERE state = 'queued' AND cancel_requested = 0
                   AND model_sha256 IN (SELECT value FROM json_each(?))
+                  AND json_extract(spec_json, '$.engine_version') IN (SELECT value FROM json_each(?))
                 ORDER BY priority DESC, id LIMIT 1
-                """, [models]).first, let jobId = row["id"].int64 else {
+                """, [models, versions]).first, let jobId = row["id"].int64 else {
                 return nil
             }
             guard let specJSON = row["spec_json"].string else {

@@ -32,12 +32,19 @@ struct JobRunner {
                 haystackBlob = (sha256, text)
                 log("job \(lease.jobId): haystack blob:\(sha256) (\(text.utf8.count) bytes)")
             }
+            // Results carry the job's key, so they must come from the numerics that key names (a
+            // coordinator filters leases by version; this holds against one that does not).
+            let version = EngineVersion.of(lease.spec.numerics)
+            guard lease.spec.engineVersion == version else {
+                throw WorkerError.numericsMismatch(job: lease.spec.engineVersion, mode: lease.spec.numerics.rawValue, worker: version)
+            }
             let model = try models.model(sha256: lease.spec.modelSha256)
             // The job's numerics mode (part of its key) for every product of its samples; jobs
             // run one at a time, so the process-wide setting is the job's.
             KernelRuntime.activations = lease.spec.numerics
             var hardware = hardware
             hardware.dtype = lease.spec.numerics == .int8 ? "int8" : "fp32"
+            hardware.engineVersion = version
             let prompter = try SamplePrompter(model: model, spec: lease.spec, haystackDirectory: haystackDirectory,
                                               haystackBlob: haystackBlob)
             for stored in samples where pending.contains(stored.id) {

@@ -7,6 +7,7 @@ public enum WorkerError: Error, CustomStringConvertible, Sendable {
     case badSample(id: String, reason: String)
     case badBlob(sha256: String, reason: String)
     case unknownNeedleProtocol(String)
+    case numericsMismatch(job: String, mode: String, worker: String)
 
     public var description: String {
         switch self {
@@ -18,6 +19,8 @@ public enum WorkerError: Error, CustomStringConvertible, Sendable {
         case let .badBlob(sha, reason): return "blob \(sha): \(reason)"
         case let .unknownNeedleProtocol(p):
             return "needle protocol \"\(p)\" is unknown to this worker (\(NeedleProtocol.knownValues))"
+        case let .numericsMismatch(job, mode, worker):
+            return "the job is keyed for engine numerics \(job) (\(mode) mode); this worker runs \(worker): run a worker of that version"
         }
     }
 }
