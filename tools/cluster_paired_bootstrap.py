@@ -4,11 +4,14 @@ that resamples *contexts*, not samples: under `questions: k` the k questions of 
 not independent (one compressed cache serves them all), so the per-sample interval of
 `pyramidkv results compare` is too narrow. Clusters are the lead record ids (a follow-up
 "<task>-<i>-q<j>" belongs to "<task>-<i>"); Δ is the mean over samples (as the compare table),
-each replicate draws the same number of contexts with replacement.
+each replicate draws the same number of contexts with replacement. A needle cell (no record id)
+is its own context. The last row pools every row: each context's differences over all rows
+together, so the rows that share a context (one prompt, 26 policy × budget configurations) are
+resampled together, e.g. for one protocol run in two numerics modes.
 
 Usage: python3 tools/cluster_paired_bootstrap.py CANDIDATE.jsonl.gz BASELINE.jsonl.gz
            [--questions all|leads|follow-ups] [--resamples 10000] [--seed 20240601]
-Prints one Markdown row per policy × budget present in both.
+Prints one Markdown row per policy × budget present in both, then the pooled row.
 """
 import argparse
 import gzip
@@ -36,7 +39,8 @@ def load(path):
                         continue
                     sid = p["result"]["sample_id"]
                     s = samples[sid]
-                    cluster = s["dataset"] + "/" + re.sub(r"-q\d+$", "", s["record_id"])
+                    context = re.sub(r"-q\d+$", "", s["record_id"]) if "record_id" in s else sid
+                    cluster = s["dataset"] + "/" + context
                     rows[label][spec["dataset"] + "/" + sid] = (cluster, s.get("question_index") is not None, p["score"])
     return rows
 
@@ -54,6 +58,7 @@ def main():
     rng = np.random.default_rng(args.seed)
     print("| row | n (contexts) | Δ | 95 % CI, contexts resampled |")
     print("|---|---|---|---|")
+    pooled, pairs = {}, 0
     for label in a:
         if label not in b:
             continue
@@ -65,13 +70,27 @@ def main():
         sums, counts = np.zeros(len(clusters)), np.zeros(len(clusters))
         for k in common:
             i = index[a[label][k][0]]
-            sums[i] += a[label][k][2] - b[label][k][2]
+            d = a[label][k][2] - b[label][k][2]
+            sums[i] += d
             counts[i] += 1
-        delta = sums.sum() / counts.sum()
-        draws = rng.integers(0, len(clusters), size=(args.resamples, len(clusters)))
-        reps = sums[draws].sum(axis=1) / counts[draws].sum(axis=1)
-        lo, hi = np.percentile(reps, [2.5, 97.5])
-        print(f"| {label} | {len(common)} ({len(clusters)}) | {100 * delta:+.2f} | [{100 * lo:+.2f}, {100 * hi:+.2f}] |")
+            total = pooled.setdefault(a[label][k][0], [0.0, 0])
+            total[0] += d
+            total[1] += 1
+        pairs += len(common)
+        print(interval(label, len(common), sums, counts, rng, args.resamples))
+    if pooled:
+        sums = np.array([v[0] for v in pooled.values()])
+        counts = np.array([v[1] for v in pooled.values()])
+        print(interval("all rows pooled", pairs, sums, counts, rng, args.resamples))
+
+
+def interval(label, n, sums, counts, rng, resamples):
+    """A Markdown row: mean difference over pairs and its interval with contexts resampled."""
+    delta = sums.sum() / counts.sum()
+    draws = rng.integers(0, len(sums), size=(resamples, len(sums)))
+    reps = sums[draws].sum(axis=1) / counts[draws].sum(axis=1)
+    lo, hi = np.percentile(reps, [2.5, 97.5])
+    return f"| {label} | {n} ({len(sums)}) | {100 * delta:+.2f} | [{100 * lo:+.2f}, {100 * hi:+.2f}] |"
 
 
 if __name__ == "__main__":

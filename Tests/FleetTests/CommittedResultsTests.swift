@@ -5,6 +5,8 @@ import TestSupport
 /// The committed results (docs/results/<model>/<experiment>.jsonl.gz, with the table made from
 /// the same data beside it as <experiment>.table.md) enter a fresh coordinator process through
 /// `results import` and give back the same table, byte for byte; a second import stores nothing.
+/// A committed paired comparison (<candidate>.against.<baseline>.md, from `results compare
+/// candidate --against baseline --format md`) is rebuilt from the imports too.
 @Suite(.serialized)
 struct CommittedResultsTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -17,6 +19,13 @@ struct CommittedResultsTests {
             let name = export.lastPathComponent.replacingOccurrences(of: ".jsonl.gz", with: "")
             return (export, export.deletingLastPathComponent().appendingPathComponent(name + ".table.md"))
         }
+    }
+
+    /// Committed paired comparisons between two committed experiments.
+    static func comparisons() -> [URL] {
+        let files = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? []
+        return files.filter { $0.lastPathComponent.hasSuffix(".md") && $0.lastPathComponent.contains(".against.") }
+            .sorted { $0.path < $1.path }
     }
 
     @Test func importedExportsRebuildTheCommittedTables() async throws {
@@ -37,6 +46,14 @@ struct CommittedResultsTests {
             #expect(rebuilt.status == 0, "\(rebuilt.stderr)")
             let committed = try String(contentsOf: table, encoding: .utf8)
             #expect(rebuilt.stdout == committed, "\(experiment): the imported table differs from \(table.path)")
+        }
+        for file in Self.comparisons() {
+            let names = file.lastPathComponent.replacingOccurrences(of: ".md", with: "").components(separatedBy: ".against.")
+            let rebuilt = try PyramidKVExecutable.run(["results", "compare", names[0], "--against", names[1], "--format", "md"],
+                                                      environment: environment)
+            #expect(rebuilt.status == 0, "\(rebuilt.stderr)")
+            let committed = try String(contentsOf: file, encoding: .utf8)
+            #expect(rebuilt.stdout == committed, "the comparison rebuilt from the imports differs from \(file.path)")
         }
         #expect(coordinator.terminate().status == 0)
     }

@@ -28,14 +28,15 @@ import TestSupport
         let second = try #require(try await store.lease(leaseRequest("w1")))
         let posted = try #require(second.pendingSampleIds.first)
         _ = try await store.postPrediction(job: second.jobId, PredictionPost(token: second.token, result: sampleResult(posted)))
-        // Score every stored prediction, with a second, non-primary metric.
+        // Score every stored prediction, with a second, non-primary metric; scores that need all
+        // 17 digits (SQLite's JSON would print 15), so a lossy read shows.
         let results = try await store.results(experiment: submitted.experiment)
         var scores: [ScoreRecord] = []
         for job in results.jobs {
             for prediction in job.predictions {
-                scores.append(ScoreRecord(jobId: job.jobId, sampleId: prediction.sampleId, metric: "extra", score: 0.25, primary: false))
+                scores.append(ScoreRecord(jobId: job.jobId, sampleId: prediction.sampleId, metric: "extra", score: 2.0 / 11, primary: false))
                 scores.append(ScoreRecord(jobId: job.jobId, sampleId: prediction.sampleId, metric: "needle_word_recall",
-                                          score: prediction.sample.depth == 0 ? 1 : 0.5, primary: true))
+                                          score: prediction.sample.depth == 0 ? 1 : 1.0 / 3, primary: true))
             }
         }
         _ = try await store.storeScores(ScoreUpload(scores: scores))
@@ -62,7 +63,11 @@ import TestSupport
         let after = try ResultsTable.build(from: try await target.results(experiment: experiment))
         #expect(before == after)
         let imported = try await target.results(experiment: experiment)
-        #expect(imported.jobs.flatMap(\.predictions).allSatisfy { $0.primaryMetric == "needle_word_recall" && $0.metrics?["extra"] == 0.25 })
+        #expect(imported.jobs.flatMap(\.predictions).allSatisfy { $0.primaryMetric == "needle_word_recall" && $0.metrics?["extra"] == 2.0 / 11 })
+        // Every metric comes back with its bits, in the source's results and through the import.
+        let sourceScores = try await source.results(experiment: experiment).jobs.flatMap(\.predictions).map { [$0.score, $0.metrics?["needle_word_recall"]] }
+        #expect(sourceScores.contains { $0 == [1.0 / 3, 1.0 / 3] })
+        #expect(imported.jobs.flatMap(\.predictions).map { [$0.score, $0.metrics?["needle_word_recall"]] } == sourceScores)
 
         // The done job stays done; the half-run job (next in line) is queued and a worker gets only its missing sample.
         let status = try await target.experimentStatus(experiment)

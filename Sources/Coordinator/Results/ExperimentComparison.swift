@@ -71,8 +71,8 @@ public struct ExperimentComparison: Sendable, Equatable {
         for row in rows {
             let d = row.difference
             lines.append(String(format: "| %@ | %d | %.2f | %.2f | %+.2f | [%+.2f, %+.2f] | %d / %d / %d | %@ |", row.label, d.n,
-                                100 * d.baselineMean, 100 * d.candidateMean, 100 * d.meanDifference, 100 * d.ciLow,
-                                100 * d.ciHigh, d.worse, d.better, d.equal, row.verdict))
+                                100 * d.baselineMean, 100 * d.candidateMean, SignedPoints.shown(100 * d.meanDifference),
+                                SignedPoints.shown(100 * d.ciLow), SignedPoints.shown(100 * d.ciHigh), d.worse, d.better, d.equal, row.verdict))
         }
         return lines.joined(separator: "\n") + "\n"
     }

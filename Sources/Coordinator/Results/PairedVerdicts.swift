@@ -51,7 +51,8 @@ public struct PairedVerdicts: Sendable, Equatable {
         lines.map { line in
             let d = line.difference
             return String(format: "- %@ − %@ @ %d = %+.2f [%+.2f, %+.2f], n %d, worse %d / better %d / equal %d: **%@**",
-                          candidate, baseline, line.budget, 100 * d.meanDifference, 100 * d.ciLow, 100 * d.ciHigh,
+                          candidate, baseline, line.budget, SignedPoints.shown(100 * d.meanDifference),
+                          SignedPoints.shown(100 * d.ciLow), SignedPoints.shown(100 * d.ciHigh),
                           d.n, d.worse, d.better, d.equal, line.verdict)
         }.joined(separator: "\n") + (lines.isEmpty ? "- (no budget has scores for both)\n" : "\n")
     }
@@ -68,8 +69,8 @@ public struct PairedVerdicts: Sendable, Equatable {
                 guard let line = comparison.lines.first(where: { $0.budget == budget }) else { return "–" }
                 let d = line.difference
                 let mark = line.verdict == "better" ? "▲" : line.verdict == "worse" ? "▼" : "="
-                return String(format: "%@ %+.1f [%+.1f, %+.1f] n %d", mark, 100 * d.meanDifference, 100 * d.ciLow,
-                              100 * d.ciHigh, d.n)
+                return String(format: "%@ %+.1f [%+.1f, %+.1f] n %d", mark, SignedPoints.shown(100 * d.meanDifference, decimals: 1),
+                              SignedPoints.shown(100 * d.ciLow, decimals: 1), SignedPoints.shown(100 * d.ciHigh, decimals: 1), d.n)
             }
             lines.append("| \(budget) | " + cells.joined(separator: " | ") + " |")
         }

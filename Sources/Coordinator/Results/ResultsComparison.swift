@@ -106,7 +106,8 @@ public struct ResultsComparison: Codable, Sendable, Equatable {
             let share = { (count: Int) in String(format: "%d (%.0f%%)", count, 100 * Double(count) / Double(max(1, row.n))) }
             lines.append("| \(row.policy) | \(row.budget.map(String.init) ?? "") | \(row.dataset) | \(row.n) | "
                          + String(format: "%.2f | %.2f | %+.2f | [%+.2f, %+.2f]", row.baselineScore, row.score,
-                                  row.difference, row.ciLow, row.ciHigh)
+                                  SignedPoints.shown(row.difference), SignedPoints.shown(row.ciLow),
+                                  SignedPoints.shown(row.ciHigh))
                          + " | \(share(row.worse)) | \(share(row.better)) | \(share(row.equal)) |")
         }
         return lines.joined(separator: "\n") + "\n"

@@ -14,6 +14,16 @@ extension CoordinatorStore {
             """, [id]) {
             let jobId = row["id"].int64 ?? -1
             let jobSpec = try decode(JobSpec.self, row["spec_json"].string, table: "jobs", id: "\(jobId)")
+            // Every metric as stored (REAL, read as a double): SQLite's json_group_object would
+            // print each with 15 digits, and an export imported elsewhere would score a hair off.
+            var metrics: [String: [String: Double]] = [:]
+            for score in try read("SELECT sample_id, metric, score FROM scores WHERE job_id = ?", [jobId]) {
+                guard let sample = score["sample_id"].string, let metric = score["metric"].string,
+                      let value = score["score"].double else {
+                    throw StoreError.corruptRow(table: "scores", id: "\(jobId)", detail: "a score without sample, metric or value")
+                }
+                metrics[sample, default: [:]][metric] = value
+            }
             var predictions: [PredictionRecord] = []
             for prediction in try read("""
                 SELECT p.sample_id, s.sample_json, p.worker_id, p.prediction, p.prompt_tokens, p.generated_tokens,
@@ -21,9 +31,7 @@ extension CoordinatorStore {
                        (SELECT c.score FROM scores c WHERE c.job_id = p.job_id AND c.sample_id = p.sample_id
                         ORDER BY c.is_primary DESC, c.metric LIMIT 1) AS score,
                        (SELECT c.metric FROM scores c WHERE c.job_id = p.job_id AND c.sample_id = p.sample_id
-                        ORDER BY c.is_primary DESC, c.metric LIMIT 1) AS primary_metric,
-                       (SELECT json_group_object(c.metric, c.score) FROM scores c
-                        WHERE c.job_id = p.job_id AND c.sample_id = p.sample_id) AS metrics
+                        ORDER BY c.is_primary DESC, c.metric LIMIT 1) AS primary_metric
                 FROM predictions p JOIN samples s ON s.id = p.sample_id
                 JOIN job_samples js ON js.job_id = p.job_id AND js.sample_id = p.sample_id
                 WHERE p.job_id = ? ORDER BY js.ordinal
@@ -43,7 +51,7 @@ extension CoordinatorStore {
                     sample: try decode(SampleSpec.self, prediction["sample_json"].string, table: "samples", id: sampleId),
                     result: result, workerId: prediction["worker_id"].string ?? "",
                     score: prediction["score"].double,
-                    metrics: try metrics(prediction["metrics"].string, sampleId: sampleId),
+                    metrics: metrics[sampleId],
                     primaryMetric: prediction["primary_metric"].string))
             }
             jobs.append(JobResults(jobId: jobId, key: JobKey(hex: row["key"].string ?? ""),
@@ -111,9 +119,4 @@ extension CoordinatorStore {
             """, [jobId, sampleId, metric, score, time ?? clock.now(), primary ? 1 : 0])
     }
 
-    /// The `json_group_object` of a sample's metrics; nil when it has none.
-    private func metrics(_ json: String?, sampleId: String) throws(StoreError) -> [String: Double]? {
-        guard let json, json != "{}" else { return nil }
-        return try decode([String: Double].self, json, table: "scores", id: sampleId)
-    }
 }

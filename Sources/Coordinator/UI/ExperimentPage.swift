@@ -54,8 +54,9 @@ enum ExperimentPage {
                 let d = line.difference
                 html += "<li data-budget=\"\(line.budget)\" data-verdict=\"\(HTML.escape(line.verdict))\">"
                     + HTML.escape(String(format: "%@ − %@ @ %d = %+.2f [%+.2f, %+.2f], n %d, worse %d / better %d / equal %d: %@",
-                                         verdicts.candidate, verdicts.baseline, line.budget, 100 * d.meanDifference,
-                                         100 * d.ciLow, 100 * d.ciHigh, d.n, d.worse, d.better, d.equal, line.verdict))
+                                         verdicts.candidate, verdicts.baseline, line.budget,
+                                         SignedPoints.shown(100 * d.meanDifference), SignedPoints.shown(100 * d.ciLow),
+                                         SignedPoints.shown(100 * d.ciHigh), d.n, d.worse, d.better, d.equal, line.verdict))
                     + "</li>"
             }
             html += "</ul><p class=\"muted\">Paired by sample; 95 % paired-bootstrap interval at each budget on its own.</p>"
