@@ -7,21 +7,23 @@ public struct LeaseRequest: Codable, Sendable, Hashable {
     public var hardware: HardwareClass
     /// sha256 of each model file the worker holds.
     public var models: [String]
-    /// The numerics versions the worker runs, one per mode (`EngineNumerics.all`): it is leased
-    /// only jobs keyed with one of them. A worker that sends none (older builds) runs
-    /// `hardware.engine_version` alone.
-    public var engineVersions: [String]?
+    /// The numerics version the worker runs in each mode, by the mode's name (`EngineNumerics.byMode`):
+    /// it is leased only jobs whose `engine_version` is its version for the job's mode. A worker
+    /// that sends none (older builds, one version for both modes) runs `hardware.engine_version`.
+    public var engineVersions: [String: String]?
 
     public init(workerId: String, hardware: HardwareClass, models: [String],
-                engineVersions: [String]? = EngineNumerics.all) {
+                engineVersions: [String: String]? = EngineNumerics.byMode) {
         self.workerId = workerId
         self.hardware = hardware
         self.models = models
         self.engineVersions = engineVersions
     }
 
-    /// The versions whose jobs this worker may run.
-    public var runnableVersions: [String] { engineVersions ?? [hardware.engineVersion] }
+    /// The version this worker runs in each mode.
+    public var versionsByMode: [String: String] {
+        engineVersions ?? Dictionary(uniqueKeysWithValues: ActivationPrecision.allCases.map { ($0.rawValue, hardware.engineVersion) })
+    }
 
     private enum CodingKeys: String, CodingKey {
         case workerId = "worker_id", hardware, models, engineVersions = "engine_versions"

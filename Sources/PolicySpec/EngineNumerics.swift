@@ -23,6 +23,8 @@ public enum EngineNumerics {
         }
     }
 
-    /// Every mode's version, as a worker announces what it can run.
-    public static var all: [String] { ActivationPrecision.allCases.map(version) }
+    /// Each mode's version by the mode's name ("f32", "int8"), as a worker announces what it runs.
+    public static var byMode: [String: String] {
+        Dictionary(uniqueKeysWithValues: ActivationPrecision.allCases.map { ($0.rawValue, version($0)) })
+    }
 }

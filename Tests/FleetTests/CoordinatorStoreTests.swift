@@ -98,10 +98,11 @@ import TestSupport
         var fast = needleSpec(policies: [.snapkv], budgets: [64, 128])  // two jobs
         fast.activations = .int8
         _ = try await store.submit(SubmitRequest(spec: fast))
-        // A build whose fast mode has other numerics, announcing only the exact version: nothing.
-        let exactOnly = LeaseRequest(workerId: "w1", hardware: testHardware, models: [modelHash],
-                                     engineVersions: [EngineNumerics.exact])
-        #expect(try await store.lease(exactOnly) == nil)
+        // A build whose fast mode has other numerics (here exact's version, as before fast 0.3.0),
+        // even one whose exact version equals the job's: nothing.
+        let olderFast = LeaseRequest(workerId: "w1", hardware: testHardware, models: [modelHash],
+                                     engineVersions: ["f32": EngineNumerics.fast, "int8": EngineNumerics.exact])
+        #expect(try await store.lease(olderFast) == nil)
         // A worker that sends no list (older builds) runs its hardware's engine_version alone.
         var legacy = testHardware
         legacy.engineVersion = EngineNumerics.exact

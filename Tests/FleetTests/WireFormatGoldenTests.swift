@@ -68,7 +68,7 @@ import Testing
         let lease = Lease(jobId: 7, jobKey: JobKey(hex: "k"), token: "t", expiresAt: 1_700_000_000.5, leaseSeconds: 60,
                           attempt: 2, spec: Self.jobSpec, pendingSampleIds: ["s1"])
         #expect(try json(LeaseRequest(workerId: "w1", hardware: Self.hardware, models: ["m"], engineVersions: nil)) == Golden.leaseRequest)
-        #expect(try json(LeaseRequest(workerId: "w1", hardware: Self.hardware, models: ["m"], engineVersions: ["e1", "e2"]))
+        #expect(try json(LeaseRequest(workerId: "w1", hardware: Self.hardware, models: ["m"], engineVersions: ["f32": "e1", "int8": "e2"]))
                 == Golden.leaseRequestWithVersions)
         #expect(try json(LeaseResponse(lease: lease)) == Golden.leaseResponse)
         #expect(try json(LeaseResponse(lease: nil)) == Golden.noLease)
@@ -117,8 +117,8 @@ private enum Golden {
     // 0.1.0 to 0.2.0 with the K-quant kernels, so jobs submitted now get new keys.
     static let firstNeedleJobKey = #"1c65da9c4fd2b23fe5793d18f7fb2cbd787bd9a72866290b95bbe9fa45bb3451"#
     static let leaseRequest = #"{"hardware":{"cpu":"AMD EPYC","dtype":"q4_1","engine_version":"e1","threads":2},"models":["m"],"worker_id":"w1"}"#
-    // Added on purpose (2026-12-07): workers name the numerics versions they run, one per mode.
-    static let leaseRequestWithVersions = #"{"engine_versions":["e1","e2"],"hardware":{"cpu":"AMD EPYC","dtype":"q4_1","engine_version":"e1","threads":2},"models":["m"],"worker_id":"w1"}"#
+    // Added on purpose (2026-12-07): workers name the numerics version they run in each mode.
+    static let leaseRequestWithVersions = #"{"engine_versions":{"f32":"e1","int8":"e2"},"hardware":{"cpu":"AMD EPYC","dtype":"q4_1","engine_version":"e1","threads":2},"models":["m"],"worker_id":"w1"}"#
     static let leaseResponse = #"{"lease":{"attempt":2,"expires_at":1700000000.5,"job_id":7,"job_key":"k","lease_seconds":60,"pending_sample_ids":["s1"],"spec":{"apply_chat_template":true,"benchmark":"longbench","budget":256,"dataset":"multifieldqa_en","dataset_version":"v1","engine_version":"e1","max_length":3500,"max_new_tokens":64,"model_sha256":"cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc","needle":{"buffer_tokens":200,"max_new_tokens":30,"needle":"\nThe best thing to do in San Francisco is eat a sandwich and sit in Dolores Park on a sunny day.\n","prompt_template":"<|im_start|> This is a very long story book: <book> {context} </book>.\n Based on the content of the book, Question: {question}\nAnswer:","question":"The best thing to do in San Francisco is: ","stop":["\n"]},"policy":{"beta":20,"kernel":7,"layout":"query_head","name":"h2o","pooling":"max","window":8},"prompt_template":"Read {context} Q: {input}","sample_ids":["s1","s2"],"stop":["\n"]},"token":"t"}}"#
     static let noLease = #"{}"#
     static let heartbeat = #"{"samples_done":3,"token":"t"}"#

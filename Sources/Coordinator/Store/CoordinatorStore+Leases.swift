@@ -17,7 +17,7 @@ extension CoordinatorStore {
         guard !request.workerId.isEmpty else { throw .invalid(field: "worker_id", reason: "must not be empty") }
         let hardware = try json(request.hardware)
         let models = try json(request.models)
-        let versions = try json(request.runnableVersions)
+        let versions = try json(request.versionsByMode)
         let token = Self.randomToken()
         return try await write { [self] in
             try recordWorker(request.workerId, hardware: hardware, models: models)
@@ -25,7 +25,8 @@ extension CoordinatorStore {
                 SELECT id, key, spec_json FROM jobs
                 WHERE state = 'queued' AND cancel_requested = 0
                   AND model_sha256 IN (SELECT value FROM json_each(?))
-                  AND json_extract(spec_json, '$.engine_version') IN (SELECT value FROM json_each(?))
+                  AND json_extract(spec_json, '$.engine_version')
+                      = json_extract(?, '$.' || coalesce(json_extract(spec_json, '$.activations'), 'f32'))
                 ORDER BY priority DESC, id LIMIT 1
                 """, [models, versions]).first, let jobId = row["id"].int64 else {
                 return nil
