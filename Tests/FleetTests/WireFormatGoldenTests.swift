@@ -113,7 +113,7 @@ private enum Golden {
     static let sampleId = #"ab1f37d66977b536622bedcc7f21ad0db9cfd27ed93118005cb783d0cf0f276f"#
     // Changed on purpose (issue 12): the fixture's preset "paper" is refused now, so it names paper2024.
     static let experimentId = #"exp-9e40144691e0c9a0"#
-    // Changed on purpose (2026-12-07): expanded jobs carry EngineNumerics.version, bumped from
+    // Changed on purpose (2026-12-07): expanded jobs carry their mode's numerics version (exact: 0.2.0), bumped from
     // 0.1.0 to 0.2.0 with the K-quant kernels, so jobs submitted now get new keys.
     static let firstNeedleJobKey = #"1c65da9c4fd2b23fe5793d18f7fb2cbd787bd9a72866290b95bbe9fa45bb3451"#
     static let leaseRequest = #"{"hardware":{"cpu":"AMD EPYC","dtype":"q4_1","engine_version":"e1","threads":2},"models":["m"],"worker_id":"w1"}"#
