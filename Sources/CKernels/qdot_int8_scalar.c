@@ -24,8 +24,8 @@ static void quantize_part(void *ctx, int64_t begin, int64_t end) {
     for (int64_t t = begin; t < end; t++) {
         const int64_t b0 = t * per_row;
         pkv_quantize_x8(j->x + t * j->ldx, j->n, (int8_t *)j->out.q + t * j->n, (float *)j->out.d + b0,
-                        (float *)j->out.sum + b0, (int32_t *)j->out.qsum + b0, (int32_t *)j->out.qsum16 + 2 * b0);
-        for (int64_t b = b0; b < b0 + per_row; b++) ((float *)j->out.dqsum)[b] = j->out.d[b] * (float)j->out.qsum[b];
+                        (float *)j->out.sum + b0, (float *)j->out.dqsum + b0, (int32_t *)j->out.qsum + b0,
+                        (int32_t *)j->out.qsum16 + 2 * b0);
     }
 }
 

@@ -89,7 +89,8 @@ typedef struct {
 // y[r] = dot(row r of w, x) from int8 activations; only Q4_0, Q4_1 and Q8_0 have such kernels.
 typedef void (*pkv_rows8_fn)(const uint8_t *w, int64_t row_bytes, int64_t n, const pkv_xq8 *x, float *y, int64_t rows);
 
-void pkv_quantize_x8(const float *x, int64_t n, int8_t *q, float *d, float *sum, int32_t *qsum, int32_t *qsum16);
+void pkv_quantize_x8(const float *x, int64_t n, int8_t *q, float *d, float *sum, float *dqsum, int32_t *qsum,
+                     int32_t *qsum16);
 // Bytes the quantized form of `rows` activation rows of n elements takes, and those rows (row t
 // at x + t·ldx) quantized into such a buffer (`buf`, 64-byte aligned), row after row in each
 // array (q[t·n…], d[t·n/32…], …); the views point into it.

@@ -1,7 +1,8 @@
 // Activations quantized per 32-block for the int8-activation kernels (as llama.cpp's Q8
-// activations): q = round-half-even(x/d), d = max|x|/127, plus the block's fp32 sum and its
-// quants' sums (whole and per 16). Plain C that the compiler vectorises, built as AVX-512, AVX2
-// and baseline copies (target_clones); the sum and maximum follow one written tree in every copy
+// activations): q = round-half-even(x/d), d = max|x|/127, plus the block's fp32 sum, the quantized
+// block's sum d·Σq and its quants' sums (whole and per 16). Plain C that the compiler vectorises,
+// built as AVX-512, AVX2 and baseline copies (target_clones); the sum and maximum follow one
+// written tree in every copy
 // (reassociation is off in this file), so every CPU gets the same bits.
 #pragma clang fp reassociate(off)
 #include "qdot_internal.h"
@@ -9,8 +10,8 @@
 
 #define PKV_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 
-PKV_CLONES void pkv_quantize_x8(const float *x, int64_t n, int8_t *q, float *d, float *sum, int32_t *qsum,
-                                int32_t *qsum16) {
+PKV_CLONES void pkv_quantize_x8(const float *x, int64_t n, int8_t *q, float *d, float *sum, float *dqsum,
+                                int32_t *qsum, int32_t *qsum16) {
     for (int64_t b = 0; b < n / 32; b++) {
         const float *xb = x + 32 * b;
         // Lane l holds elements l and l + 16, then halves fold onto the first: a fixed tree.
@@ -39,6 +40,7 @@ PKV_CLONES void pkv_quantize_x8(const float *x, int64_t n, int8_t *q, float *d, 
         d[b] = scale;
         sum[b] = s[0];
         qsum[b] = halves[0] + halves[1];
+        dqsum[b] = scale * (float)qsum[b];
         if (qsum16) {
             qsum16[2 * b] = halves[0];
             qsum16[2 * b + 1] = halves[1];

@@ -16,22 +16,23 @@ extension CoordinatorStore {
             let jobSpec = try decode(JobSpec.self, row["spec_json"].string, table: "jobs", id: "\(jobId)")
             // Every metric as stored (REAL, read as a double): SQLite's json_group_object would
             // print each with 15 digits, and an export imported elsewhere would score a hair off.
+            // A sample's first row is its primary metric (the primary flag, then the name).
             var metrics: [String: [String: Double]] = [:]
-            for score in try read("SELECT sample_id, metric, score FROM scores WHERE job_id = ?", [jobId]) {
+            var primary: [String: (metric: String, score: Double)] = [:]
+            for score in try read("""
+                SELECT sample_id, metric, score FROM scores WHERE job_id = ? ORDER BY sample_id, is_primary DESC, metric
+                """, [jobId]) {
                 guard let sample = score["sample_id"].string, let metric = score["metric"].string,
                       let value = score["score"].double else {
                     throw StoreError.corruptRow(table: "scores", id: "\(jobId)", detail: "a score without sample, metric or value")
                 }
                 metrics[sample, default: [:]][metric] = value
+                if primary[sample] == nil { primary[sample] = (metric, value) }
             }
             var predictions: [PredictionRecord] = []
             for prediction in try read("""
                 SELECT p.sample_id, s.sample_json, p.worker_id, p.prediction, p.prompt_tokens, p.generated_tokens,
-                       p.prefill_seconds, p.decode_seconds, p.kv_bytes, p.hardware_json,
-                       (SELECT c.score FROM scores c WHERE c.job_id = p.job_id AND c.sample_id = p.sample_id
-                        ORDER BY c.is_primary DESC, c.metric LIMIT 1) AS score,
-                       (SELECT c.metric FROM scores c WHERE c.job_id = p.job_id AND c.sample_id = p.sample_id
-                        ORDER BY c.is_primary DESC, c.metric LIMIT 1) AS primary_metric
+                       p.prefill_seconds, p.decode_seconds, p.kv_bytes, p.hardware_json
                 FROM predictions p JOIN samples s ON s.id = p.sample_id
                 JOIN job_samples js ON js.job_id = p.job_id AND js.sample_id = p.sample_id
                 WHERE p.job_id = ? ORDER BY js.ordinal
@@ -50,9 +51,9 @@ extension CoordinatorStore {
                     sampleId: sampleId,
                     sample: try decode(SampleSpec.self, prediction["sample_json"].string, table: "samples", id: sampleId),
                     result: result, workerId: prediction["worker_id"].string ?? "",
-                    score: prediction["score"].double,
+                    score: primary[sampleId]?.score,
                     metrics: metrics[sampleId],
-                    primaryMetric: prediction["primary_metric"].string))
+                    primaryMetric: primary[sampleId]?.metric))
             }
             jobs.append(JobResults(jobId: jobId, key: JobKey(hex: row["key"].string ?? ""),
                                    state: row["state"].string ?? "", spec: jobSpec, predictions: predictions))
