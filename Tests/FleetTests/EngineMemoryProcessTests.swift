@@ -13,6 +13,7 @@ struct EngineMemoryProcessTests {
         struct Row: Decodable { let peak_rss_mib: Double; let kv_bytes: Int }
         let kernel: String
         let activations: String
+        let nice: Int?
         let rows: [Row]
     }
 
@@ -86,5 +87,29 @@ struct EngineMemoryProcessTests {
                                                  environment: [KernelRuntime.activationsVariable: "int8"])
         #expect(worker.status != 0)
         #expect(worker.stderr.contains("PYRAMIDKV_ACTIVATIONS = int8: fleet workers run each job in the mode it was submitted with (submit --activations f32|int8)"), "\(worker.stderr)")
+    }
+
+    @Test("a process started under nice runs its kernels at that nice, across the OpenBLAS re-exec too")
+    func niceHolds() throws {
+        let binary = try #require(PyramidKVExecutable.url, "pyramidkv is not built (swift build)")
+        // With OPENBLAS_CORETYPE unset the CLI may re-exec itself from a libdispatch thread (nice 0).
+        for dropCoreType in [false, true] {
+            var env = ProcessInfo.processInfo.environment
+            if dropCoreType { env["OPENBLAS_CORETYPE"] = nil }
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/nice")
+            process.arguments = ["-n", "7", binary.path, "bench", "--context", "64", "--decode", "2", "--threads", "2", "--json"]
+            process.environment = env
+            let out = Pipe(), err = Pipe()
+            process.standardOutput = out
+            process.standardError = err
+            try process.run()
+            let stdout = out.fileHandleForReading.readDataToEndOfFile()
+            let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            try #require(process.terminationStatus == 0, "\(stderr)")
+            let report = try JSONDecoder().decode(Report.self, from: stdout)
+            #expect(report.nice == 7, "OPENBLAS_CORETYPE \(dropCoreType ? "unset" : "set"): the kernels ran at nice \(String(describing: report.nice))")
+        }
     }
 }

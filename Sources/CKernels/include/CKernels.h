@@ -75,6 +75,11 @@ void pkv_parallel_for(int64_t n, pkv_task_fn fn, void *ctx);
 // The pool thread running this code: 1..threads-1 on the workers, 0 on any other thread. Parts of
 // one job that run at the same time have distinct indices, so a job can give each its own scratch.
 int pkv_pool_worker_index(void);
+// The nice value the process started with; every thread that runs kernels (pool workers and
+// the callers of pkv_parallel_for) takes it, whatever libdispatch gave the caller's thread.
+int pkv_process_nice(void);
+// Gives the calling thread that nice value (once per thread; pkv_parallel_for does it itself).
+void pkv_adopt_process_nice(void);
 // Reads `bytes` of `data` once on the pool (the decode roofline's probe); returns a checksum.
 uint64_t pkv_stream_read(const void *data, int64_t bytes);
 

@@ -119,6 +119,14 @@ public enum KernelRuntime {
 
     public static var threads: Int { Int(pkv_pool_threads()) }
 
+    /// The nice value the process started with. Every thread that runs kernels takes it, so
+    /// `nice -n 19 pyramidkv worker` holds even on threads libdispatch started at its QoS's nice.
+    public static var processNice: Int { Int(pkv_process_nice()) }
+
+    /// Gives the calling thread the process's nice value: a thread that execs (BLASSetup's
+    /// re-exec) hands its own nice to the new process.
+    public static func adoptProcessNice() { pkv_adopt_process_nice() }
+
     /// Whether AVX-512's fp32 products of packed Q4_K and Q6_K take the VBMI kernels where the CPU
     /// has VBMI (the default). They give the plain AVX-512 kernels' bits, so this changes speed
     /// only; tests and `PYRAMIDKV_KQ_VBMI=off` switch it to compare the two on one CPU.

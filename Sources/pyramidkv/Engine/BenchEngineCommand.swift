@@ -50,11 +50,13 @@ struct BenchEngineCommand: ParsableCommand {
         var typeKernels: [String]
         var kvDType: String
         var threads: Int
+        /// The process's nice value, which every kernel thread runs at (absent in older reports).
+        var nice: Int?
         var decodeTokens: Int
         var rows: [Row]
         var baseline: [Row]?
         enum CodingKeys: String, CodingKey {
-            case engine, policy, blas, kernel, activations, typeKernels = "type_kernels", kvDType = "kv_dtype", threads, rows, baseline
+            case engine, policy, blas, kernel, activations, typeKernels = "type_kernels", kvDType = "kv_dtype", threads, nice, rows, baseline
             case decodeTokens = "decode_tokens"
         }
     }
@@ -101,7 +103,7 @@ struct BenchEngineCommand: ParsableCommand {
         var report = Report(engine: "pyramidkv", policy: config.map { "\($0.name.rawValue)@\($0.budget) \($0.layout.rawValue)" } ?? "fullkv \(policy.resolvedLayout.rawValue)",
                             blas: BLASRuntime.coreName, kernel: KernelRuntime.variant.rawValue, activations: KernelRuntime.activationsDescription,
                             typeKernels: llm.weights.kernelSummary(), kvDType: kvDtype.rawValue, threads: KernelRuntime.threads,
-                            decodeTokens: decode, rows: rows, baseline: nil)
+                            nice: KernelRuntime.processNice, decodeTokens: decode, rows: rows, baseline: nil)
         if let baselineScript {
             // llama.cpp keeps the whole prompt in an f16 cache: its step reads the weights and that.
             let c = llm.config
@@ -132,7 +134,7 @@ struct BenchEngineCommand: ParsableCommand {
     }
 
     func printTable(_ r: Report) {
-        print("engine: \(r.engine)  policy: \(r.policy)  kernels: \(r.kernel)  activations: \(r.activations)  KV: \(r.kvDType)  BLAS: \(r.blas), \(r.threads) threads  decode: \(r.decodeTokens) tokens after each prompt")
+        print("engine: \(r.engine)  policy: \(r.policy)  kernels: \(r.kernel)  activations: \(r.activations)  KV: \(r.kvDType)  BLAS: \(r.blas), \(r.threads) threads\(r.nice.map { $0 == 0 ? "" : " at nice \($0)" } ?? "")  decode: \(r.decodeTokens) tokens after each prompt")
         for line in r.typeKernels { print("  \(line)") }
         if !r.typeKernels.isEmpty { print("  (the output projection runs with fp32 activations in both modes)") }
         var header = "context  prefill tok/s  decode tok/s  (ceiling, %)  peak RSS MiB  KV MiB"

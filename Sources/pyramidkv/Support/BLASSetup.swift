@@ -21,6 +21,8 @@ enum BLASSetup {
         }
         setenv("OPENBLAS_CORETYPE", wanted, 1)
         setenv("PYRAMIDKV_BLAS_REEXEC", "1", 1)
+        // The new process starts at this thread's nice, which libdispatch may have reset.
+        KernelRuntime.adoptProcessNice()
         var args = CommandLine.arguments.map { strdup($0) }
         args.append(nil)
         execv("/proc/self/exe", &args)
