@@ -40,7 +40,7 @@ I8_INLINE void KQ_NAME(rows_end)(int R, const kq_vf acc[4], float *y, int64_t t0
 }
 
 // Q4_K and Q5_K: chunk c's 32 payload bytes hold sub-blocks 2c (low nibbles) and 2c + 1 (high);
-// Q5_K's fifth bits are qh[l]'s bits 2c and 2c + 1. Min terms use x's exact fp32 block sums.
+// Q5_K's fifth bits are qh[l]'s bits 2c and 2c + 1. Min terms meet x's quantized block sums d·Σq.
 I8_INLINE void KQ_NAME(k45_rows)(int five, int R, const uint8_t *g, int64_t rb, int64_t n, const pkv_xq8 *x,
                                  int64_t t0, float *y, int64_t ldy, int h) {
     (void)rb;

@@ -209,8 +209,10 @@ void pkv_qmatvec(const pkv_qsegment *segs, int32_t nsegs, int64_t n, const float
     }
     matvec_job job = { segs, nsegs, n, x, xs, int8 ? &x8 : NULL, y, tables[variant], tables8[variant], groups_table(variant),
                        tables8g[variant] };
-    if (rows * n < PKV_PARALLEL_MIN_MACS) matvec_part(&job, 0, units);
-    else pkv_parallel_for(units, matvec_part, &job);
+    if (rows * n < PKV_PARALLEL_MIN_MACS) {
+        pkv_adopt_process_nice();
+        matvec_part(&job, 0, units);
+    } else pkv_parallel_for(units, matvec_part, &job);
     if (buf != stack) free(buf);
 }
 

@@ -8,6 +8,7 @@
 // then sleeps until the last part ends, so it never holds a core a slow worker needs.
 #include "CKernels.h"
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -31,6 +32,8 @@ static struct {
     pthread_mutex_t sleep_lock;
     pthread_cond_t wake;
     atomic_uint_fast64_t generation; // bumped once per job
+    // 1 = taken. Every slot starts taken and only a job's caller frees its own parts' slots (after
+    // resetting `done`), so a late worker of the previous job can never claim a slot past them.
     atomic_int claimed[PKV_MAX_PARTS];
     atomic_int done;                 // parts finished in the current job
     atomic_int sleepers;
@@ -45,8 +48,9 @@ static struct {
     pkv_task_fn fn;
     void *ctx;
     int64_t n;
-    int parts;
+    atomic_int parts;                // read by late workers before they claim: atomic (relaxed)
 } pool = {
+    .claimed = { [0 ... PKV_MAX_PARTS - 1] = 1 },
     .submit = PTHREAD_MUTEX_INITIALIZER,
     .sleep_lock = PTHREAD_MUTEX_INITIALIZER,
     .wake = PTHREAD_COND_INITIALIZER,
@@ -71,6 +75,8 @@ __attribute__((constructor)) static void record_process_nice(void) {
 int pkv_process_nice(void) { return process_nice; }
 
 static _Thread_local int nice_adopted;
+// The lowest and highest nice the adopting threads ended up at (what the bench reports).
+static atomic_int adopted_nice_lo = INT_MAX, adopted_nice_hi = INT_MIN;
 
 // Once per thread: its nice set to the process's (lowering a priority is always allowed; a raise
 // the process may not make is left as it is).
@@ -81,6 +87,18 @@ void pkv_adopt_process_nice(void) {
     errno = 0;
     const int now = getpriority(PRIO_PROCESS, tid);
     if (errno == 0 && now != process_nice) (void)setpriority(PRIO_PROCESS, tid, process_nice);
+    errno = 0;
+    const int after = getpriority(PRIO_PROCESS, tid);
+    if (errno != 0) return;
+    int lo = atomic_load(&adopted_nice_lo), hi = atomic_load(&adopted_nice_hi);
+    while (after < lo && !atomic_compare_exchange_weak(&adopted_nice_lo, &lo, after)) {}
+    while (after > hi && !atomic_compare_exchange_weak(&adopted_nice_hi, &hi, after)) {}
+}
+
+int pkv_kernel_threads_nice(int *lo, int *hi) {
+    *lo = atomic_load(&adopted_nice_lo);
+    *hi = atomic_load(&adopted_nice_hi);
+    return *lo <= *hi;
 }
 
 static pthread_mutex_t resize_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -91,15 +109,19 @@ static _Thread_local int worker_index;
 int pkv_pool_worker_index(void) { return worker_index; }
 
 // Claims and runs unclaimed parts, starting at `first` and going round once.
+static inline int job_parts(void) { return atomic_load_explicit(&pool.parts, memory_order_relaxed); }
+
 static void run_parts(int first) {
-    int parts = pool.parts;
+    int parts = job_parts();
     for (int k = 0; k < parts; k++) {
         int p = (first + k) % parts, expected = 0;
         if (!atomic_compare_exchange_strong(&pool.claimed[p], &expected, 1)) continue;
-        int64_t begin = pool.n * p / pool.parts, end = pool.n * (p + 1) / pool.parts;
+        // The claim saw the caller's reset, so the job's fields below are this job's.
+        const int now = job_parts();
+        int64_t begin = pool.n * p / now, end = pool.n * (p + 1) / now;
         if (begin < end) pool.fn(pool.ctx, begin, end);
         // The last part wakes a caller that went to sleep (it checks `done` again under the lock).
-        if (atomic_fetch_add(&pool.done, 1) + 1 >= pool.parts && atomic_load(&pool.caller_sleeping)) {
+        if (atomic_fetch_add(&pool.done, 1) + 1 >= now && atomic_load(&pool.caller_sleeping)) {
             pthread_mutex_lock(&pool.finish_lock);
             pthread_cond_signal(&pool.finished);
             pthread_mutex_unlock(&pool.finish_lock);
@@ -166,12 +188,18 @@ int pkv_pool_set_threads(int threads) {
 int pkv_pool_threads(void) { return pool.threads; }
 
 // Spins while the other parts are running, then sleeps until the last one ends.
+static atomic_long caller_sleeps;
+
+int64_t pkv_pool_caller_sleeps(void) { return atomic_load(&caller_sleeps); }
+
 static void wait_for_parts(void) {
-    for (int spins = 0; atomic_load(&pool.done) < pool.parts; spins++) {
+    const int parts = job_parts();
+    for (int spins = 0; atomic_load(&pool.done) < parts; spins++) {
         if (spins < PKV_SPINS) { PKV_PAUSE(); continue; }
+        atomic_fetch_add(&caller_sleeps, 1);
         pthread_mutex_lock(&pool.finish_lock);
         atomic_store(&pool.caller_sleeping, 1);
-        while (atomic_load(&pool.done) < pool.parts) pthread_cond_wait(&pool.finished, &pool.finish_lock);
+        while (atomic_load(&pool.done) < parts) pthread_cond_wait(&pool.finished, &pool.finish_lock);
         atomic_store(&pool.caller_sleeping, 0);
         pthread_mutex_unlock(&pool.finish_lock);
     }
@@ -188,11 +216,11 @@ void pkv_parallel_for(int64_t n, pkv_task_fn fn, void *ctx) {
     pool.fn = fn;
     pool.ctx = ctx;
     pool.n = n;
-    pool.parts = (int)(parts < n ? parts : n);
+    atomic_store_explicit(&pool.parts, (int)(parts < n ? parts : n), memory_order_relaxed);
     atomic_store(&pool.done, 0);
     // A late worker of the previous job may claim a part as soon as it is reset: everything
     // above is written first, and all of these are sequentially consistent.
-    for (int p = 0; p < pool.parts; p++) atomic_store(&pool.claimed[p], 0);
+    for (int p = 0; p < job_parts(); p++) atomic_store(&pool.claimed[p], 0);
     atomic_fetch_add(&pool.generation, 1);
     if (atomic_load(&pool.sleepers) > 0) {
         pthread_mutex_lock(&pool.sleep_lock);

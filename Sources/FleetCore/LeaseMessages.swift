@@ -28,6 +28,21 @@ public struct LeaseRequest: Codable, Sendable, Hashable {
     private enum CodingKeys: String, CodingKey {
         case workerId = "worker_id", hardware, models, engineVersions = "engine_versions"
     }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        workerId = try c.decode(String.self, forKey: .workerId)
+        hardware = try c.decode(HardwareClass.self, forKey: .hardware)
+        models = try c.decode([String].self, forKey: .models)
+        // Builds of 2026-12-07 between 2a59c53 and cfc4339 sent a list, which could not say which
+        // mode runs which version: refuse it by name rather than with a bare type mismatch.
+        if (try? c.decodeIfPresent([String].self, forKey: .engineVersions)) != nil {
+            throw DecodingError.dataCorruptedError(
+                forKey: .engineVersions, in: c,
+                debugDescription: "engine_versions is a list (a worker build of 2026-12-07 before c93501b); it must be an object from mode to version, e.g. {\"f32\": \"0.2.0\", \"int8\": \"0.3.0\"}: upgrade the worker")
+        }
+        engineVersions = try c.decodeIfPresent([String: String].self, forKey: .engineVersions)
+    }
 }
 
 /// A granted lease: the job, the fencing token, and the samples still without a prediction.

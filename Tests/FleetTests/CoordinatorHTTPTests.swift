@@ -113,6 +113,15 @@ import TestSupport
         let badBlob = try await coordinator.call("GET", "/v1/blobs/xyz", token: workerToken)
         #expect(badBlob.status == 400)
         #expect(try decoded(ErrorBody.self, badBlob.body).field == "sha256")
+
+        // A worker build that sent engine_versions as a list is told what to send and to upgrade.
+        let listVersions = #"{"engine_versions":["0.2.0","0.3.0"],"hardware":{"cpu":"c","dtype":"fp32","engine_version":"0.2.0","threads":2},"models":[],"worker_id":"w"}"#
+        let oldWorker = try await coordinator.call("POST", "/v1/leases", token: workerToken, body: Data(listVersions.utf8))
+        #expect(oldWorker.status == 400)
+        let refusal = try decoded(ErrorBody.self, oldWorker.body)
+        #expect(refusal.field == "engine_versions")
+        #expect(refusal.message.contains("must be an object from mode to version") && refusal.message.contains("upgrade the worker"),
+                "\(refusal.message)")
         await coordinator.stop()
     }
 

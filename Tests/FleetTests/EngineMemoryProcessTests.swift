@@ -14,6 +14,7 @@ struct EngineMemoryProcessTests {
         let kernel: String
         let activations: String
         let nice: Int?
+        let kernel_threads_nice: [Int]?
         let rows: [Row]
     }
 
@@ -109,7 +110,9 @@ struct EngineMemoryProcessTests {
             process.waitUntilExit()
             try #require(process.terminationStatus == 0, "\(stderr)")
             let report = try JSONDecoder().decode(Report.self, from: stdout)
-            #expect(report.nice == 7, "OPENBLAS_CORETYPE \(dropCoreType ? "unset" : "set"): the kernels ran at nice \(String(describing: report.nice))")
+            let label = "OPENBLAS_CORETYPE \(dropCoreType ? "unset" : "set")"
+            #expect(report.nice == 7, "\(label): the process recorded nice \(String(describing: report.nice))")
+            #expect(report.kernel_threads_nice == [7, 7], "\(label): kernel threads at nice \(String(describing: report.kernel_threads_nice))")
         }
     }
 }

@@ -3,9 +3,9 @@ import Foundation
 import KVEngine
 import Testing
 
-/// The kernels' thread pool: every index of a job runs exactly once, including when one part runs
-/// far longer than the caller's spin (the caller then sleeps and the last part must wake it: a
-/// lost wake-up hangs the job, which the time limit turns into a failure).
+/// The kernels' thread pool: every index of a job runs exactly once, including when a worker's part
+/// runs far longer than the caller's spin (the caller then sleeps and the last part must wake it:
+/// a lost wake-up hangs the job, which the time limit turns into a failure).
 @Suite("Kernel thread pool", .serialized)
 struct ThreadPoolTests {
     /// ctx: [n] visit counts, then one slot: the index whose part sleeps (-1: none).
@@ -37,16 +37,31 @@ struct ThreadPoolTests {
         }
     }
 
-    @Test("a part that outlasts the caller's spin: the caller sleeps and is woken, 40 times over",
+    /// ctx: [n] visit counts. Parts a pool worker runs take 30 ms, the caller's 2 ms each, so the
+    /// caller finishes its share long before and must sleep until the worker's part wakes it.
+    static let slowOnWorkers: pkv_task_fn = { ctx, begin, end in
+        let counts = ctx!.assumingMemoryBound(to: Int32.self)
+        usleep(pkv_pool_worker_index() > 0 ? 30_000 : 2_000)
+        for i in begin..<end { counts[Int(i)] += 1 }
+    }
+
+    @Test("a part that outlasts the caller's spin: the caller sleeps and the last part wakes it, 20 times over",
           .timeLimit(.minutes(1)))
     func slowPartWakesTheCaller() {
         let before = KernelRuntime.threads
         defer { KernelRuntime.setThreads(before) }
         KernelRuntime.setThreads(2)
-        for round in 0..<40 {
-            // The slow part is sometimes the caller's own first part, sometimes one a worker claims.
-            let n = 64, slow = round % 2 == 0 ? 0 : n - 1
-            #expect(Self.run(n: n, slowIndex: slow) == Array(repeating: 1, count: n), "round \(round)")
+        let sleepsBefore = pkv_pool_caller_sleeps()
+        let n = 8
+        let counts = UnsafeMutablePointer<Int32>.allocate(capacity: n)
+        defer { counts.deallocate() }
+        for round in 0..<20 {
+            counts.initialize(repeating: 0, count: n)
+            pkv_parallel_for(Int64(n), Self.slowOnWorkers, counts)
+            #expect(Array(UnsafeBufferPointer(start: counts, count: n)) == Array(repeating: 1, count: n), "round \(round)")
         }
+        // Each round where the worker claimed a part put the caller to sleep; a lost wake-up would
+        // have hung a round instead (the time limit).
+        #expect(pkv_pool_caller_sleeps() > sleepsBefore, "the caller never slept: the sleep path went untested")
     }
 }

@@ -80,6 +80,10 @@ int pkv_pool_worker_index(void);
 int pkv_process_nice(void);
 // Gives the calling thread that nice value (once per thread; pkv_parallel_for does it itself).
 void pkv_adopt_process_nice(void);
+// The lowest and highest nice of the threads that took it so far; 0 when none has.
+int pkv_kernel_threads_nice(int *lo, int *hi);
+// How many times a pkv_parallel_for caller went to sleep waiting for other threads' parts.
+int64_t pkv_pool_caller_sleeps(void);
 // Reads `bytes` of `data` once on the pool (the decode roofline's probe); returns a checksum.
 uint64_t pkv_stream_read(const void *data, int64_t bytes);
 

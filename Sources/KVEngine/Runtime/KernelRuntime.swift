@@ -127,6 +127,12 @@ public enum KernelRuntime {
     /// re-exec) hands its own nice to the new process.
     public static func adoptProcessNice() { pkv_adopt_process_nice() }
 
+    /// The lowest and highest nice the threads that ran kernels so far are at (nil before any).
+    public static var kernelThreadsNice: ClosedRange<Int>? {
+        var lo: Int32 = 0, hi: Int32 = 0
+        return pkv_kernel_threads_nice(&lo, &hi) != 0 ? Int(lo)...Int(hi) : nil
+    }
+
     /// Whether AVX-512's fp32 products of packed Q4_K and Q6_K take the VBMI kernels where the CPU
     /// has VBMI (the default). They give the plain AVX-512 kernels' bits, so this changes speed
     /// only; tests and `PYRAMIDKV_KQ_VBMI=off` switch it to compare the two on one CPU.

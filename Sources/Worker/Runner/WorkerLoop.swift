@@ -58,7 +58,10 @@ public struct WorkerLoop: Sendable {
                 lease = try await client.lease(LeaseRequest(workerId: workerId, hardware: hardware, models: held))
                 backoff = idleSeconds
             } catch {
-                log("coordinator unreachable (\(error)); retrying in \(Int(backoff)) s")
+                // A refusal (4xx: a bad token, a request this build forms wrongly) says so: retrying
+                // helps only once someone fixes it, so it backs off as an outage does.
+                let what = error.status != nil ? "lease refused" : "coordinator unreachable"
+                log("\(what) (\(error)); retrying in \(Int(backoff)) s")
                 try? await Task.sleep(for: .seconds(backoff))
                 backoff = min(backoff * 2, 30)
                 continue

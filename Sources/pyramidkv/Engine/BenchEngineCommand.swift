@@ -52,11 +52,13 @@ struct BenchEngineCommand: ParsableCommand {
         var threads: Int
         /// The process's nice value, which every kernel thread runs at (absent in older reports).
         var nice: Int?
+        /// The lowest and highest nice the threads that ran kernels were at (absent in older reports).
+        var kernelThreadsNice: [Int]?
         var decodeTokens: Int
         var rows: [Row]
         var baseline: [Row]?
         enum CodingKeys: String, CodingKey {
-            case engine, policy, blas, kernel, activations, typeKernels = "type_kernels", kvDType = "kv_dtype", threads, nice, rows, baseline
+            case engine, policy, blas, kernel, activations, typeKernels = "type_kernels", kvDType = "kv_dtype", threads, nice, kernelThreadsNice = "kernel_threads_nice", rows, baseline
             case decodeTokens = "decode_tokens"
         }
     }
@@ -103,7 +105,8 @@ struct BenchEngineCommand: ParsableCommand {
         var report = Report(engine: "pyramidkv", policy: config.map { "\($0.name.rawValue)@\($0.budget) \($0.layout.rawValue)" } ?? "fullkv \(policy.resolvedLayout.rawValue)",
                             blas: BLASRuntime.coreName, kernel: KernelRuntime.variant.rawValue, activations: KernelRuntime.activationsDescription,
                             typeKernels: llm.weights.kernelSummary(), kvDType: kvDtype.rawValue, threads: KernelRuntime.threads,
-                            nice: KernelRuntime.processNice, decodeTokens: decode, rows: rows, baseline: nil)
+                            nice: KernelRuntime.processNice,
+                            kernelThreadsNice: KernelRuntime.kernelThreadsNice.map { [$0.lowerBound, $0.upperBound] }, decodeTokens: decode, rows: rows, baseline: nil)
         if let baselineScript {
             // llama.cpp keeps the whole prompt in an f16 cache: its step reads the weights and that.
             let c = llm.config
