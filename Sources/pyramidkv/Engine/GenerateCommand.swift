@@ -10,7 +10,7 @@ struct GenerateCommand: ParsableCommand {
     @OptionGroup var model: ModelOptions
     @Option(help: "Prompt text.") var prompt: String?
     @Option(help: "File holding the prompt text.") var promptFile: String?
-    @Option(help: "JSON array of token ids, fed as they are.") var promptIds: String?
+    @Option(help: "File holding a JSON array of token ids, fed as they are.") var promptIds: String?
     @Flag(help: "Wrap the prompt in the model's chat template (user turn + generation prompt).") var chat = false
     @Option(help: "Maximum number of new tokens.") var maxNewTokens = 128
     @Option(help: "Report the top-K logits of the first generated position.") var topLogits = 0

@@ -10,7 +10,7 @@ struct KVInspectCommand: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
     @Option(help: "File holding the prompt text.") var promptFile: String?
-    @Option(help: "JSON array of token ids.") var promptIds: String?
+    @Option(help: "File holding a JSON array of token ids.") var promptIds: String?
     @OptionGroup var policy: PolicyOptions
     @Flag(help: "Print JSON.") var json = false
 
