@@ -108,9 +108,9 @@ static _Thread_local int worker_index;
 
 int pkv_pool_worker_index(void) { return worker_index; }
 
-// Claims and runs unclaimed parts, starting at `first` and going round once.
 static inline int job_parts(void) { return atomic_load_explicit(&pool.parts, memory_order_relaxed); }
 
+// Claims and runs unclaimed parts, starting at `first` and going round once.
 static void run_parts(int first) {
     int parts = job_parts();
     for (int k = 0; k < parts; k++) {
