@@ -22,7 +22,6 @@ Run (the 1.5B model takes about a minute; nothing to install beyond llama-cpp-py
 """
 import argparse
 import glob
-import hashlib
 import json
 import os
 import platform
@@ -31,25 +30,10 @@ import sys
 import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+from reference_util import agree_prefix, sha256  # noqa: E402
 HOME = os.environ.get("PYRAMIDKV_HOME", os.path.expanduser("~/.cache/pyramidkv"))
 SETTINGS = {"n_ctx": 4096, "n_batch": 512, "n_threads": 2, "type_k": "f16", "type_v": "f16", "flash_attn": False}
-
-
-def sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def agree_prefix(a, b):
-    n = 0
-    for x, y in zip(a, b):
-        if x != y:
-            break
-        n += 1
-    return n
 
 
 def last_logits(llm):

@@ -35,7 +35,6 @@ Run (under nice, one thread; the 1.5B model takes a few minutes per dtype):
 """
 import argparse
 import glob
-import hashlib
 import json
 import os
 import platform
@@ -58,6 +57,8 @@ from transformers import AutoModelForCausalLM, AutoTokenizer  # noqa: E402
 transformers.utils.logging.disable_progress_bar()
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+from reference_util import agree_prefix, sha256  # noqa: E402
 HOME = os.environ.get("PYRAMIDKV_HOME", os.path.expanduser("~/.cache/pyramidkv"))
 GENERATOR = "tools/gen_model_reference.py"
 
@@ -208,26 +209,9 @@ def run(model, ids, eos_ids):
     return first, gen, margins
 
 
-def agree_prefix(a, b):
-    n = 0
-    for x, y in zip(a, b):
-        if x != y:
-            break
-        n += 1
-    return n
-
-
 # ------------------------------------------------------------------------------------------------
 # Files.
 # ------------------------------------------------------------------------------------------------
-
-
-def sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 22), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def versions():
