@@ -11,6 +11,13 @@ import TestSupport
 /// steps) and from a product of every weight type, packed and not, one row and several.
 /// When a mode's bits move, that mode's version must move: a job key names the numerics its
 /// results came from.
+///
+/// The bits also depend on the CPU, not only on the variant chosen: the elementwise kernels are
+/// target_clones built with -fassociative-math, so the loader's x86-64-v4 copy sums in 16 lanes
+/// where the v3 copy sums in 8, and OpenBLAS's sgemm order follows its core type. So a
+/// fingerprint is pinned per (variant, mode, clone level, OpenBLAS core): an AVX-512 host under
+/// `make test` (SkylakeX) and an AVX2 host (Haswell) each check their own. (A cross-CPU check of
+/// greedy predictions lives in the reports: the same exact jobs on both gave the same text.)
 @Suite("Numerics fingerprint", .serialized)
 struct NumericsFingerprintTests {
     /// Each mode's version, and the fingerprints ("variant/mode") pinned under it.
@@ -33,6 +40,12 @@ struct NumericsFingerprintTests {
             }
         }
         var hex: String { String(format: "%016llx", state) }
+    }
+
+    /// "mode variant, clones LEVEL, OpenBLAS CORE": what decides the bits on this host.
+    static func key(variant: KernelVariant, mode: ActivationPrecision) -> String {
+        let clones = ["baseline", "x86-64-v3", "x86-64-v4"][max(0, min(2, BLASRuntime.cpuLevel))]
+        return "\(mode.rawValue) \(variant.rawValue), clones \(clones), OpenBLAS \(BLASRuntime.coreName)"
     }
 
     /// The bits of one (variant, mode): tiny models, then every weight type's products.
@@ -78,14 +91,14 @@ struct NumericsFingerprintTests {
         var computed: [String: String] = [:]
         for variant in KernelRuntime.supported {
             for mode in ActivationPrecision.allCases {
-                computed["\(variant.rawValue)/\(mode.rawValue)"] = try Self.fingerprint(variant: variant, mode: mode)
+                computed[Self.key(variant: variant, mode: mode)] = try Self.fingerprint(variant: variant, mode: mode)
             }
         }
         if ProcessInfo.processInfo.environment[Self.updateVariable] == "1" {
             var pinned = (try? JSONDecoder().decode(Pinned.self, from: Data(contentsOf: Self.file))) ?? Pinned(versions: [:], fingerprints: [:])
             for mode in ActivationPrecision.allCases where pinned.versions[mode.rawValue] != EngineNumerics.version(mode) {
                 // A mode's new version starts with no fingerprints: other CPUs record theirs anew.
-                pinned.fingerprints = pinned.fingerprints.filter { !$0.key.hasSuffix("/\(mode.rawValue)") }
+                pinned.fingerprints = pinned.fingerprints.filter { !$0.key.hasPrefix("\(mode.rawValue) ") }
                 pinned.versions[mode.rawValue] = EngineNumerics.version(mode)
             }
             pinned.fingerprints.merge(computed) { $1 }
@@ -103,8 +116,8 @@ struct NumericsFingerprintTests {
                 Issue.record("Fixtures/numerics.json pins \(mode.rawValue) version \(pinned.versions[mode.rawValue] ?? "none"), the engine's is \(version): record it (\(record))")
                 continue
             }
-            for (key, value) in computed.sorted(by: { $0.key < $1.key }) where key.hasSuffix("/\(mode.rawValue)") {
-                let expected = try #require(pinned.fingerprints[key], "no fingerprint pinned for \(key) on this CPU: record it (\(record))")
+            for (key, value) in computed.sorted(by: { $0.key < $1.key }) where key.hasPrefix("\(mode.rawValue) ") {
+                let expected = try #require(pinned.fingerprints[key], "no fingerprint pinned for \(key): record it on this host (\(record))")
                 #expect(value == expected, "numerics changed (\(key)): bump EngineNumerics' \(mode.rawValue) version, then record (\(record))")
             }
         }
