@@ -99,7 +99,10 @@ struct NamedModelReferenceTests {
     /// (|x| ≈ 2,800 entering a down projection) coarsen their 32-blocks; there top-1 and greedy
     /// are held and the difference within 1.5× of bf16's (a regression guard). On every model fast
     /// mode must also be no farther from fp32 than llama.cpp itself (its int8-activation products on
-    /// the same GGUF and ids: 0.20, 0.30 and 0.39 at most, all outside the bf16 band). The verdict is printed.
+    /// the same GGUF and ids: 0.20, 0.30 and 0.39 at most, all outside the bf16 band). Greedy
+    /// agreement against llama.cpp's is printed, not held: it turns on near ties that move with the
+    /// CPU (SmolLM2's 16-token raw prompt follows fp32 for 21 tokens on an AVX-512 Xeon and for 8,
+    /// as bf16 does, on an AVX2 EPYC; llama.cpp's fixture, made on the Xeon, for 21). The verdict is printed.
     @Test("fast mode (int8 activations) against the bf16 band", arguments: NamedModelReferenceTests.models)
     func fastAgainstBF16Band(name: String) throws {
         let f = try Self.fixture(name)
@@ -127,7 +130,6 @@ struct NamedModelReferenceTests {
         #expect(fastTop1 >= bandTop1, "\(name): int8 agrees on top-1 less often than bf16 (\(summary))")
         #expect(fastAgree >= bandAgree, "\(name): int8 greedy agreement below bf16's (\(summary))")
         #expect(fastDelta <= llamaDelta, "\(name): int8 farther from fp32 than llama.cpp (\(summary))")
-        #expect(fastAgree >= llamaAgree, "\(name): int8 greedy agreement below llama.cpp's (\(summary))")
         let within = fastDelta <= bandDelta && fastTop1 >= bandTop1 && fastAgree >= bandAgree
         if Self.outsideOnLargestDelta.contains(name) {
             #expect(fastDelta <= 1.5 * bandDelta, "\(name): int8 top-20 Δ more than 1.5× bf16's (\(summary))")

@@ -3,7 +3,8 @@ import KVEngine
 import PolicySpec
 import Testing
 
-/// A shared prefill gives exactly what a policy's own prefill gives: same tokens, same cache.
+/// A shared prefill gives what a policy's own prefill gives: same tokens, same cache, the same
+/// logits (bit for bit where both attention paths sum alike; see below).
 @Suite(.serialized) struct PrefillSnapshotTests {
     static let text = String(repeating: "The harbour master logs every ship. On Tuesday the Aurora came in with salt and left with wool. ", count: 14)
         + "Question: what did the Aurora leave with? Answer:"
@@ -28,7 +29,18 @@ import Testing
                 let label = "\(name.rawValue) \(layout.rawValue)"
                 #expect(shared.tokens == direct.tokens, "\(label)")
                 #expect(shared.kvBytes == direct.kvBytes, "\(label)")
-                #expect(shared.topLogits == direct.topLogits, "\(label)")
+                // The snapshot holds H2O's column sums, so its attention took the BLAS (tiled) path;
+                // a policy run alone takes the fused kernel unless it reads attention. On AVX-512
+                // hosts the two give the same bits (measured: Xeon, OpenBLAS SkylakeX); the AVX2
+                // kernel sums in another order than OpenBLAS's Haswell/Zen sgemm (measured: EPYC
+                // Zen 3, 3–9e-6 apart on logits near 16), so there the logits agree to rounding.
+                #expect(shared.topLogits.map(\.id) == direct.topLogits.map(\.id), "\(label)")
+                if KernelRuntime.variant == .avx512 {
+                    #expect(shared.topLogits == direct.topLogits, "\(label)")
+                } else {
+                    let gap = zip(shared.topLogits, direct.topLogits).map { abs($0.logit - $1.logit) }.max() ?? 0
+                    #expect(gap <= 1e-4, "\(label): shared and direct logits \(gap) apart")
+                }
             }
         }
     }
