@@ -20,7 +20,7 @@ import TestSupport
 /// greedy predictions lives in the reports: the same exact jobs on both gave the same text.)
 @Suite("Numerics fingerprint", .serialized)
 struct NumericsFingerprintTests {
-    /// Each mode's version, and the fingerprints ("variant/mode") pinned under it.
+    /// Each mode's version, and the fingerprints (keyed by `key(variant:mode:)`) pinned under it.
     struct Pinned: Codable { var versions: [String: String]; var fingerprints: [String: String] }
 
     static let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
