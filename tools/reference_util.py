@@ -1,4 +1,4 @@
-"""Helpers the forward-pass reference generators share (gen_model_reference.py, gen_llamacpp_reference.py)."""
+"""Helpers the reference generators share (gen_model_reference.py, gen_llamacpp_reference.py, gen_ruler_fixtures.py)."""
 import hashlib
 
 
